@@ -1,0 +1,225 @@
+package main
+
+// End-to-end tests: they build the real static binary once and run it as a
+// user would, on real files, on standard input, and in a real terminal
+// (tmux) for the UI.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var vigilBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "vigil-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	vigilBin = filepath.Join(dir, "vigil")
+	build := exec.Command("go", "build", "-o", vigilBin,
+		"-ldflags", "-X main.version=v0.0.0-e2e -X main.commit=e2ecommit -X main.date=2026-11-22T00:00:00Z", ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building vigil: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// vigil runs the binary with args and stdin, returning stdout, stderr and
+// the exit code.
+func vigil(t *testing.T, stdin string, env []string, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(vigilBin, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	cmd.Env = append(os.Environ(), env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("running vigil %v: %v", args, err)
+	}
+	return out.String(), errb.String(), code
+}
+
+const sampleLog = `Nov 22 03:05:49 web1 sshd[14021]: Failed password for root from 203.0.113.9 port 52113 ssh2
+Nov 22 03:06:02 web1 sshd[14030]: Invalid user oracle from 203.0.113.9 port 52188
+Nov 22 03:07:11 web1 sudo:    alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id
+`
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestVersion(t *testing.T) {
+	out, _, code := vigil(t, "", nil, "version")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"v0.0.0-e2e", "e2ecommit", "2026-11-22T00:00:00Z"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("version output %q lacks %q", out, want)
+		}
+	}
+}
+
+func TestStreamJSONFromFile(t *testing.T) {
+	p := writeFile(t, "auth.log", sampleLog)
+	out, errOut, code := vigil(t, "", []string{"TZ=Pacific/Auckland"}, "stream", "--format", "json", p)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("got %d lines, want 3:\n%s", len(lines), out)
+	}
+	var first struct {
+		Time        string `json:"time"`
+		TimeGuessed bool   `json:"time_guessed"`
+		Host, App   string
+		PID         int
+		Severity    string
+		Message     string
+		Source      string
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil {
+		t.Fatalf("line 1 is not JSON: %v\n%s", err, lines[0])
+	}
+	if first.Host != "web1" || first.App != "sshd" || first.PID != 14021 || first.Source != "file:"+p ||
+		!strings.HasPrefix(first.Message, "Failed password for root") || !first.TimeGuessed ||
+		!strings.HasSuffix(first.Time, ":05:49.000000Z") || first.Severity == "" {
+		t.Errorf("unexpected first event: %+v", first)
+	}
+}
+
+func TestStreamTextFromStdin(t *testing.T) {
+	out, errOut, code := vigil(t, sampleLog, []string{"NO_COLOR=1"}, "stream", "--utc", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if n := strings.Count(out, "\n"); n != 3 {
+		t.Fatalf("got %d lines, want 3:\n%s", n, out)
+	}
+	if strings.Contains(out, "\x1b") {
+		t.Errorf("colour codes in non-terminal output: %q", out)
+	}
+	if !strings.Contains(out, "web1 sudo") || !strings.Contains(out, "COMMAND=/usr/bin/id") {
+		t.Errorf("unexpected text output:\n%s", out)
+	}
+}
+
+func TestStreamEscapesHostileLines(t *testing.T) {
+	evil := "Nov 22 03:05:49 web1 app[1]: title \x1b]0;PWNED\a clip \x1b]52;c;ZWNobyBwd25lZA==\a clear \x1b[2J cr \rOVERWRITE c1 \u009b31m bad \xff\n"
+	out, _, code := vigil(t, evil, []string{"NO_COLOR=1"}, "stream", "-")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, bad := range []string{"\x1b", "\a", "\r", "\u009b", "\xff"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("output contains raw %q: %q", bad, out)
+		}
+	}
+	if !strings.Contains(out, `\x1b]0;PWNED`) {
+		t.Errorf("escape sequence not shown escaped: %q", out)
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nope.log")
+	tests := []struct {
+		name string
+		env  []string
+		args []string
+		code int
+		want string
+	}{
+		{"unknown flag", nil, []string{"stream", "--bogus"}, 2, "unknown flag"},
+		{"bad format", nil, []string{"stream", "--format", "xml", "-"}, 2, "--format"},
+		{"bad since", nil, []string{"stream", "--since", "yesterday-ish", "-"}, 2, "--since"},
+		{"missing file", nil, []string{"stream", missing}, 1, "nope.log"},
+		{"no default source", []string{"VIGIL_DEFAULT_SOURCES=" + missing + ":/root-only-nonexistent/x.log"}, []string{}, 1, "vigil demo"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, errOut, code := vigil(t, "", tt.env, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d; stderr: %s", code, tt.code, errOut)
+			}
+			if !strings.Contains(errOut, tt.want) {
+				t.Errorf("stderr %q lacks %q", errOut, tt.want)
+			}
+			if strings.Contains(errOut, "goroutine ") || strings.Contains(errOut, "panic:") {
+				t.Errorf("stack trace reached the user: %s", errOut)
+			}
+		})
+	}
+}
+
+func TestNoDefaultSourceSaysWhy(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "auth.log")
+	// The UI command goes to the default paths (stream with a piped stdin
+	// would read stdin instead).
+	_, errOut, code := vigil(t, "", []string{"VIGIL_DEFAULT_SOURCES=" + missing})
+	if code != 1 {
+		t.Fatalf("exit %d, want 1: %s", code, errOut)
+	}
+	for _, want := range []string{missing, "sudo", "vigil demo"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+}
+
+func TestDemoStream(t *testing.T) {
+	out, errOut, code := vigil(t, "", nil, "demo", "--stream", "--speed", "0", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	formats := map[string]bool{}
+	apps := map[string]bool{}
+	n := 0
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var e map[string]any
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("not JSON: %v: %s", err, line)
+		}
+		n++
+		apps[fmt.Sprint(e["app"])] = true
+		formats[fmt.Sprint(e["source"])] = true
+		if ts, _ := e["time"].(string); ts == "" {
+			t.Errorf("event without time: %s", line)
+		} else if tm, err := time.Parse(time.RFC3339Nano, ts); err != nil || time.Since(tm) > time.Hour || time.Since(tm) < -time.Hour {
+			t.Errorf("demo event time %q is not now", ts)
+		}
+	}
+	if n < 50 {
+		t.Errorf("only %d demo events", n)
+	}
+	for _, app := range []string{"sshd", "sudo", "useradd", "systemd"} {
+		if !apps[app] {
+			t.Errorf("no %s event in the demo; apps: %v", app, apps)
+		}
+	}
+	if len(formats) < 5 {
+		t.Errorf("demo uses only sources %v", formats)
+	}
+}

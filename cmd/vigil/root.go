@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vigil-sec/vigil/engine"
+	"github.com/vigil-sec/vigil/event"
+	"github.com/vigil-sec/vigil/sanitize"
+	"github.com/vigil-sec/vigil/sources"
+	"github.com/vigil-sec/vigil/themes"
+	"github.com/vigil-sec/vigil/tui"
+)
+
+func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	var c Config
+	cmd := &cobra.Command{
+		Use:   "vigil [SOURCE...]",
+		Short: "Live security event-log monitoring in the terminal",
+		Long: `vigil follows log sources live and shows their events in a terminal UI.
+
+With no source it opens the host's security logs that exist and are readable
+(/var/log/auth.log, /var/log/secure, /var/log/syslog, /var/log/messages,
+/var/log/audit/audit.log). Try "vigil demo" to see it on a built-in scenario.`,
+		Example: `  vigil
+  vigil /var/log/auth.log '/var/log/nginx/*.log'
+  vigil demo`,
+		Args:          cobra.ArbitraryArgs,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runTUI(cmd.Context(), &c, args, stdin)
+		},
+	}
+	addEventFlags(cmd, &c)
+	cmd.Flags().IntVar(&c.BufferSize, "buffer", 1_000_000, "events kept in memory for scrolling")
+	cmd.SetIn(stdin)
+	cmd.SetOut(stdout)
+	cmd.SetErr(stderr)
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	cmd.AddCommand(newStreamCmd(stdin, stdout), newDemoCmd(stdin, stdout), newVersionCmd())
+	for _, sub := range cmd.Commands() {
+		sub.SilenceUsage = true
+		sub.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	}
+	return cmd
+}
+
+func runTUI(ctx context.Context, c *Config, args []string, stdin io.Reader) error {
+	opts, err := c.engineOptions(time.Now())
+	if err != nil {
+		return err
+	}
+	if c.BufferSize < 1000 {
+		return usagef("--buffer %d: want at least 1000", c.BufferSize)
+	}
+	log, closeLog, err := c.logger()
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	var (
+		srcs  []sources.Source
+		names = args
+	)
+	if len(args) > 0 {
+		srcs, err = openSources(args, stdin, true, log)
+	} else {
+		srcs, names, err = openDefaults(true, log)
+	}
+	if err != nil {
+		return err
+	}
+	return showTUI(ctx, c, opts, srcs, names)
+}
+
+// showTUI runs the pipeline into the UI until the user quits.
+func showTUI(ctx context.Context, c *Config, opts engine.Options, srcs []sources.Source, names []string) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch := make(chan []event.Event, 16)
+	done := make(chan error, 1)
+	go func() { done <- engine.New(opts).Run(ctx, srcs, ch) }()
+	shown := make([]string, len(names))
+	for i, n := range names {
+		shown[i] = sanitize.String(n)
+	}
+	err := tui.Run(ctx, tui.Options{
+		Sources:    shown,
+		BufferSize: c.BufferSize,
+		UTC:        c.UTC,
+		Theme:      themes.Default(),
+	}, ch)
+	cancel()
+	// Source failures were shown in the UI as they happened.
+	<-done
+	if err == context.Canceled {
+		return nil
+	}
+	return err
+}

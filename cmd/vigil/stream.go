@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vigil-sec/vigil/engine"
+	"github.com/vigil-sec/vigil/event"
+	"github.com/vigil-sec/vigil/sources"
+	"github.com/vigil-sec/vigil/themes"
+)
+
+func newStreamCmd(stdin io.Reader, stdout io.Writer) *cobra.Command {
+	var c Config
+	cmd := &cobra.Command{
+		Use:   "stream [SOURCE...]",
+		Short: "Print events one a line, without the UI",
+		Long: `Reads the sources through the same pipeline as the UI and prints one event
+a line. Without -f it stops at the end of every source; with -f it follows
+them like tail -F until interrupted. Sources: files, globs ('/var/log/*.log'),
+.gz files, and - for standard input (the default when stdin is a pipe).`,
+		Example: `  vigil stream /var/log/auth.log
+  vigil stream -f --format json '/var/log/*.log'
+  journalctl -o json | vigil stream -`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runStream(cmd.Context(), &c, args, stdin, stdout)
+		},
+	}
+	addEventFlags(cmd, &c)
+	cmd.Flags().BoolVarP(&c.Follow, "follow", "f", false, "keep following the sources (like tail -F)")
+	cmd.Flags().StringVar(&c.Format, "format", "text", "output format: text or json")
+	cmd.Flags().BoolVar(&c.Raw, "raw", false, "include the original line (json: \"raw\")")
+	return cmd
+}
+
+func runStream(ctx context.Context, c *Config, args []string, stdin io.Reader, stdout io.Writer) error {
+	if c.Format != "text" && c.Format != "json" {
+		return usagef("--format %q: want text or json", c.Format)
+	}
+	opts, err := c.engineOptions(time.Now())
+	if err != nil {
+		return err
+	}
+	log, closeLog, err := c.logger()
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	var srcs []sources.Source
+	switch {
+	case len(args) > 0:
+		srcs, err = openSources(args, stdin, c.Follow, log)
+	case !isTerminal(stdin):
+		srcs, err = openSources([]string{"-"}, stdin, c.Follow, log)
+	default:
+		srcs, _, err = openDefaults(c.Follow, log)
+	}
+	if err != nil {
+		return err
+	}
+	w := &eventWriter{
+		json:  c.Format == "json",
+		raw:   c.Raw,
+		utc:   c.UTC,
+		color: c.Format == "text" && isTerminal(stdout) && os.Getenv("NO_COLOR") == "",
+	}
+	return pump(ctx, engine.New(opts), srcs, w, stdout)
+}
+
+// pump runs the pipeline and writes every event to out. It flushes
+// whenever the pipeline has nothing more ready, so a followed line reaches
+// the output at once while a backlog is written in large blocks. A closed
+// pipe on the output (vigil stream | head) ends the run without an error.
+func pump(ctx context.Context, p *engine.Pipeline, srcs []sources.Source, w *eventWriter, out io.Writer) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch := make(chan []event.Event, 64)
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx, srcs, ch) }()
+
+	bw := bufio.NewWriterSize(out, 256<<10)
+	var (
+		buf    []byte
+		outErr error
+	)
+	for batch := range ch {
+		if outErr != nil {
+			continue // drain until the pipeline has stopped
+		}
+		for i := range batch {
+			buf = w.append(buf[:0], &batch[i])
+			if _, outErr = bw.Write(buf); outErr != nil {
+				break
+			}
+		}
+		if outErr == nil && len(ch) == 0 {
+			outErr = bw.Flush()
+		}
+		if outErr != nil {
+			cancel()
+		}
+	}
+	runErr := <-done
+	if outErr == nil {
+		outErr = bw.Flush()
+	}
+	if outErr != nil {
+		if errors.Is(outErr, syscall.EPIPE) {
+			return nil
+		}
+		return fmt.Errorf("writing output: %w", outErr)
+	}
+	if errors.Is(runErr, context.Canceled) {
+		return nil
+	}
+	return runErr
+}
+
+// eventWriter formats events for the stream command.
+type eventWriter struct {
+	json, raw, utc, color bool
+	theme                 *themes.Theme
+}
+
+// append formats one event and its newline.
+func (w *eventWriter) append(dst []byte, e *event.Event) []byte {
+	if w.json {
+		return append(event.AppendJSON(dst, e, w.raw), '\n')
+	}
+	return append(w.appendText(dst, e), '\n')
+}
+
+// appendText writes "2026-11-22 16:05:49 web1 sshd[14021] warning: message
+// [auth.failure]", times local unless --utc, a "~" after a guessed time.
+func (w *eventWriter) appendText(dst []byte, e *event.Event) []byte {
+	t := e.Time
+	if !w.utc {
+		t = t.Local()
+	}
+	dst = t.AppendFormat(dst, "2006-01-02 15:04:05")
+	if w.utc {
+		dst = append(dst, 'Z')
+	}
+	if e.TimeGuessed {
+		dst = append(dst, '~')
+	}
+	if e.Host != "" {
+		dst = append(dst, ' ')
+		dst = append(dst, e.Host...)
+	}
+	if e.App != "" {
+		dst = append(dst, ' ')
+		dst = append(dst, e.App...)
+		if e.PID != 0 {
+			dst = append(dst, '[')
+			dst = strconv.AppendInt(dst, int64(e.PID), 10)
+			dst = append(dst, ']')
+		}
+	}
+	dst = append(dst, ' ')
+	sev := e.Severity.String()
+	if w.color {
+		if w.theme == nil {
+			th := themes.Default()
+			w.theme = &th
+		}
+		sev = w.theme.Severity(e.Severity).Render(sev)
+	}
+	dst = append(dst, sev...)
+	dst = append(dst, ": "...)
+	dst = append(dst, e.Message...)
+	if len(e.Categories) > 0 {
+		dst = append(dst, " ["...)
+		for i, c := range e.Categories {
+			if i > 0 {
+				dst = append(dst, ' ')
+			}
+			dst = append(dst, c...)
+		}
+		dst = append(dst, ']')
+	}
+	if w.raw && e.Raw != nil {
+		dst = append(dst, "\n    raw: "...)
+		dst = append(dst, sanitizeRaw(e.Raw)...)
+	}
+	return dst
+}

@@ -1,0 +1,122 @@
+package main
+
+// UI end-to-end tests in a real terminal: tmux runs the built binary, keys
+// are sent with send-keys and the screen is read with capture-pane.
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmuxSession is one detached tmux server and session running a command.
+type tmuxSession struct {
+	t      *testing.T
+	socket string
+	name   string
+}
+
+func startTmux(t *testing.T, w, h int, env []string, args ...string) *tmuxSession {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Fatal("tmux is not installed: run scripts/test, which installs it")
+	}
+	s := &tmuxSession{t: t, socket: filepath.Join(t.TempDir(), "tmux.sock"), name: "vigil"}
+	cmdline := "env " + strings.Join(env, " ") + " " + vigilBin
+	for _, a := range args {
+		cmdline += " '" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	}
+	// Keep the pane after the program exits so the test can see how it ended.
+	s.run("-f", "/dev/null", "new-session", "-d", "-s", s.name, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h),
+		"sh", "-c", cmdline+"; echo EXITED=$?; sleep 30")
+	t.Cleanup(func() { _ = exec.Command("tmux", "-S", s.socket, "kill-server").Run() })
+	return s
+}
+
+func (s *tmuxSession) run(args ...string) string {
+	s.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-S", s.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+// screen returns the visible pane, with escape sequences when ansi is set.
+func (s *tmuxSession) screen(ansi bool) string {
+	args := []string{"capture-pane", "-p", "-t", s.name}
+	if ansi {
+		args = append(args, "-e")
+	}
+	return s.run(args...)
+}
+
+func (s *tmuxSession) keys(keys ...string) {
+	s.run(append([]string{"send-keys", "-t", s.name}, keys...)...)
+}
+
+// waitFor polls the screen until it contains all of want.
+func (s *tmuxSession) waitFor(timeout time.Duration, want ...string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(timeout)
+	var scr string
+	for time.Now().Before(deadline) {
+		scr = s.screen(false)
+		ok := true
+		for _, w := range want {
+			ok = ok && strings.Contains(scr, w)
+		}
+		if ok {
+			return scr
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.t.Fatalf("screen never showed %q; last screen:\n%s", want, scr)
+	return ""
+}
+
+func TestTUIDemo(t *testing.T) {
+	s := startTmux(t, 80, 24, []string{"TERM=xterm-256color"}, "demo", "--speed", "10")
+	scr := s.waitFor(20*time.Second, "Failed password", "sshd")
+	if lines := strings.Split(strings.TrimRight(scr, "\n"), "\n"); len(lines) > 24 {
+		t.Errorf("screen has %d lines at 80x24", len(lines))
+	}
+	for _, line := range strings.Split(scr, "\n") {
+		if w := len([]rune(line)); w > 80 {
+			t.Errorf("line wider than 80 columns (%d): %q", w, line)
+		}
+	}
+	s.waitFor(30*time.Second, "useradd")
+	s.keys("q")
+	s.waitFor(5*time.Second, "EXITED=0")
+}
+
+func TestTUIFollowsFile(t *testing.T) {
+	p := writeFile(t, "auth.log", sampleLog)
+	s := startTmux(t, 100, 30, []string{"TERM=xterm-256color"}, p)
+	s.waitFor(10*time.Second, "Failed password for root", "Invalid user oracle")
+
+	f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	evil := "Nov 22 03:09:00 web1 app[7]: title \x1b]0;PWNED\a clear \x1b[2J cr \rOVERWRITE c1 \u009b31m END\n"
+	fmt.Fprintf(f, "Nov 22 03:08:00 web1 sshd[15000]: Accepted publickey for alice from 192.0.2.45 port 51004 ssh2\n%s", evil)
+	scr := s.waitFor(10*time.Second, "Accepted publickey for alice", `\x1b]0;PWNED`, "END")
+	if strings.Contains(scr, "PWNED\n") || strings.Contains(s.run("display-message", "-p", "-t", s.name, "#{pane_title}"), "PWNED") {
+		t.Errorf("escape sequence from the log acted on the terminal:\n%s", scr)
+	}
+	if !strings.Contains(scr, `\rOVERWRITE`) {
+		t.Errorf("carriage return not shown escaped:\n%s", scr)
+	}
+
+	s.run("resize-window", "-t", s.name, "-x", "80", "-y", "24")
+	s.waitFor(5*time.Second, "Accepted publickey")
+	s.keys("q")
+	s.waitFor(5*time.Second, "EXITED=0")
+}
