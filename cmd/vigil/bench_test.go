@@ -1,0 +1,193 @@
+package main
+
+// Whole-program benchmarks: they run the built binary (see TestMain) and
+// peer tools on the same data in the same run.
+//
+//	go test ./cmd/vigil -run '^$' -bench 'Stream1M' -benchtime 3x -count 3
+//	go test ./cmd/vigil -run '^$' -bench 'FollowLatency' -benchtime 1x -count 3
+
+import (
+	"bufio"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vigil-sec/vigil/internal/loggen"
+)
+
+var (
+	bigOnce sync.Once
+	bigPath string
+	bigErr  error
+)
+
+const bigLines = 1_000_000
+
+// bigFile returns a 1,000,000-line RFC 3164 file, made once per run.
+func bigFile(b *testing.B) string {
+	b.Helper()
+	bigOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "vigil-bench-")
+		if err != nil {
+			bigErr = err
+			return
+		}
+		bigPath = filepath.Join(dir, "auth.log")
+		bigErr = loggen.SyslogFile(bigPath, bigLines)
+	})
+	if bigErr != nil {
+		b.Fatal(bigErr)
+	}
+	return bigPath
+}
+
+// runTo runs a command with stdout to a real file (GNU grep stops at the
+// first match when its output is /dev/null) and checks it succeeded.
+func runTo(b *testing.B, out *os.File, name string, args ...string) {
+	b.Helper()
+	if _, err := out.Seek(0, io.SeekStart); err != nil {
+		b.Fatal(err)
+	}
+	if err := out.Truncate(0); err != nil {
+		b.Fatal(err)
+	}
+	cmd := exec.Command(name, args...)
+	cmd.Stdout = out
+	cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8", "HOME="+b.TempDir())
+	var errb strings.Builder
+	cmd.Stderr = &errb
+	if err := cmd.Run(); err != nil {
+		b.Fatalf("%s %v: %v %s", name, args, err, errb.String())
+	}
+}
+
+// BenchmarkStream1M compares `vigil stream --format json` over a
+// 1,000,000-line syslog file with `grep -c` and lnav's count on the same
+// file. Each op is one full pass over the file by one command.
+func BenchmarkStream1M(b *testing.B) {
+	path := bigFile(b)
+	out, err := os.Create(filepath.Join(b.TempDir(), "out"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer out.Close()
+	cases := []struct {
+		name string
+		cmd  []string
+	}{
+		{"grep-c", []string{"grep", "-c", "Failed password", path}},
+		{"vigil-json", []string{vigilBin, "stream", "--format", "json", path}},
+		{"lnav", []string{"lnav", "-n", "-c", ";SELECT count(*) FROM syslog_log", path}},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			if _, err := exec.LookPath(c.cmd[0]); err != nil {
+				b.Skipf("%s not installed (apt-get install %s)", c.cmd[0], c.cmd[0])
+			}
+			for b.Loop() {
+				runTo(b, out, c.cmd[0], c.cmd[1:]...)
+			}
+			b.ReportMetric(float64(bigLines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+			if c.name == "vigil-json" {
+				st, _ := out.Stat()
+				if n := countLines(b, out); n != bigLines {
+					b.Fatalf("vigil printed %d events, want %d (%d bytes)", n, bigLines, st.Size())
+				}
+			}
+		})
+	}
+}
+
+func countLines(b *testing.B, f *os.File) int {
+	b.Helper()
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		b.Fatal(err)
+	}
+	n := 0
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		n++
+	}
+	return n
+}
+
+// BenchmarkFollowLatency measures how long a line appended to a followed
+// file takes to come out of `vigil stream -f --format json`: 10,000 lines
+// written one at a time (a write every 200 µs), each carrying its write
+// time; the reader notes when each event is read. Reports median and p99.
+func BenchmarkFollowLatency(b *testing.B) {
+	const n = 10_000
+	for b.Loop() {
+		dir := b.TempDir()
+		path := filepath.Join(dir, "app.log")
+		f, err := os.Create(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cmd := exec.Command(vigilBin, "stream", "-f", "--format", "json", path)
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			b.Fatal(err)
+		}
+		time.Sleep(300 * time.Millisecond) // let it reach the end and start following
+		start := time.Now()
+		lat := make([]time.Duration, 0, n)
+		done := make(chan error, 1)
+		go func() {
+			sc := bufio.NewScanner(stdout)
+			sc.Buffer(make([]byte, 1<<20), 1<<20)
+			for sc.Scan() && len(lat) < n {
+				now := time.Since(start)
+				line := sc.Text()
+				i := strings.Index(line, "sent=")
+				if i < 0 {
+					continue
+				}
+				j := i + 5
+				for j < len(line) && line[j] >= '0' && line[j] <= '9' {
+					j++
+				}
+				sent, _ := strconv.ParseInt(line[i+5:j], 10, 64)
+				lat = append(lat, now-time.Duration(sent))
+			}
+			done <- sc.Err()
+		}()
+		next := time.Now()
+		for i := 0; i < n; i++ {
+			next = next.Add(200 * time.Microsecond)
+			if d := time.Until(next); d > 0 {
+				time.Sleep(d)
+			}
+			line := "Nov 22 03:05:49 web1 app[1]: seq=" + strconv.Itoa(i) + " sent=" + strconv.FormatInt(int64(time.Since(start)), 10) + "\n"
+			if _, err := f.WriteString(line); err != nil {
+				b.Fatal(err)
+			}
+		}
+		select {
+		case err := <-done:
+			if err != nil {
+				b.Fatal(err)
+			}
+		case <-time.After(30 * time.Second):
+			b.Fatalf("only %d of %d lines came out", len(lat), n)
+		}
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		f.Close()
+		slices.Sort(lat)
+		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+		b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms")
+	}
+}

@@ -1,0 +1,103 @@
+package engine
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigil-sec/vigil/demo"
+	"github.com/vigil-sec/vigil/event"
+	"github.com/vigil-sec/vigil/filters"
+	"github.com/vigil-sec/vigil/sources"
+	"github.com/vigil-sec/vigil/sources/decode"
+)
+
+func runDemo(t *testing.T, opts Options, now time.Time) []event.Event {
+	t.Helper()
+	src, err := demo.New(demo.Options{Speed: 0, Now: func() time.Time { return now }, Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make(chan []event.Event, 8)
+	done := make(chan error, 1)
+	go func() { done <- New(opts).Run(context.Background(), []sources.Source{src}, out) }()
+	var evs []event.Event
+	for b := range out {
+		evs = append(evs, b...)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	return evs
+}
+
+func TestRunDecodesEverySource(t *testing.T) {
+	now := time.Date(2026, 11, 22, 3, 5, 49, 0, time.UTC)
+	evs := runDemo(t, Options{Decode: decode.Options{Location: time.UTC}, Now: func() time.Time { return now }}, now)
+	steps, _ := demo.Scenario()
+	if len(evs) != len(steps) {
+		t.Fatalf("got %d events, want %d", len(evs), len(steps))
+	}
+	var last uint64
+	for i, e := range evs {
+		if e.Seq <= last {
+			t.Fatalf("event %d: seq %d after %d", i, e.Seq, last)
+		}
+		last = e.Seq
+		if !strings.HasPrefix(e.Source, "demo:") {
+			t.Errorf("event %d: source %q", i, e.Source)
+		}
+		if e.Message == "" {
+			t.Errorf("event %d: empty message (raw %q)", i, e.Raw)
+		}
+		if e.Source == "demo:auth.log" && (e.Host != "demo-web1" || e.Format != "rfc3164") {
+			t.Errorf("auth.log event decoded as %s host %q: %q", e.Format, e.Host, e.Raw)
+		}
+	}
+}
+
+func TestRunAppliesTimeWindow(t *testing.T) {
+	now := time.Date(2026, 11, 22, 3, 5, 49, 0, time.UTC)
+	opts := Options{
+		Decode: decode.Options{Location: time.UTC},
+		Now:    func() time.Time { return now },
+		Window: filters.TimeWindow{Since: now.Add(time.Hour)},
+	}
+	if evs := runDemo(t, opts, now); len(evs) != 0 {
+		t.Errorf("window in the future kept %d events", len(evs))
+	}
+}
+
+func TestRunStopsOnCancel(t *testing.T) {
+	src, err := demo.New(demo.Options{Speed: 1, Loop: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	out := make(chan []event.Event) // nobody reads: Run must still return
+	done := make(chan error, 1)
+	go func() { done <- New(Options{}).Run(ctx, []sources.Source{src}, out) }()
+	time.Sleep(100 * time.Millisecond)
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(3 * time.Second):
+		t.Fatal("Run did not return after cancel")
+	}
+}
+
+func BenchmarkDecodeBatch(b *testing.B) {
+	line := []byte("Nov 22 03:05:49 web1 sshd[14021]: Failed password for root from 203.0.113.9 port 52113 ssh2")
+	batch := sources.Batch{Source: "file:bench", ModTime: time.Now()}
+	for i := 0; i < 1000; i++ {
+		batch.Lines = append(batch.Lines, sources.Line{Data: line, Offset: int64(i * len(line))})
+	}
+	p := New(Options{})
+	dec := decode.New(decode.Options{})
+	b.ReportAllocs()
+	for b.Loop() {
+		p.Decode(dec, &batch)
+	}
+	b.ReportMetric(float64(b.N*len(batch.Lines))/b.Elapsed().Seconds(), "lines/s")
+}
