@@ -1,0 +1,45 @@
+package tui
+
+// rowCache holds rendered rows by ring position for one row width and theme.
+// A ring position names one event for as long as the ring holds it, which
+// makes it a better key than Event.Seq (not unique across sources or for
+// notices). The cache is emptied when the width or theme changes and pruned
+// to the visible rows when it grows past a few screens, so its size is
+// bounded by the screen, never by the buffer.
+type rowCache struct {
+	width int
+	theme string
+	rows  map[uint64]string
+}
+
+func newRowCache() *rowCache {
+	return &rowCache{rows: make(map[uint64]string, 128)}
+}
+
+// check empties the cache when the row width or the theme changed.
+func (c *rowCache) check(width int, theme string) {
+	if width != c.width || theme != c.theme {
+		clear(c.rows)
+		c.width, c.theme = width, theme
+	}
+}
+
+func (c *rowCache) get(pos uint64) (string, bool) {
+	s, ok := c.rows[pos]
+	return s, ok
+}
+
+func (c *rowCache) put(pos uint64, s string) { c.rows[pos] = s }
+
+// prune drops rows outside [top, top+height) once the cache holds more than
+// four screens.
+func (c *rowCache) prune(top, height uint64) {
+	if uint64(len(c.rows)) <= 4*max(height, 16) {
+		return
+	}
+	for pos := range c.rows {
+		if pos < top || pos >= top+height {
+			delete(c.rows, pos)
+		}
+	}
+}

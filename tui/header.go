@@ -1,0 +1,111 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// headerSeg is one piece of the header's right side.
+type headerSeg struct {
+	text   string
+	strong bool
+}
+
+// headerView renders the one-line header: "vigil", the sources, then the
+// counts and the state, right-aligned. Counts and state are never hidden: when
+// space is short the sources are cut first, then the counts get shorter
+// labels.
+func (m *Model) headerView() string {
+	if m.width <= 0 {
+		return ""
+	}
+	const sep = "  "
+	const name = " vigil" + sep
+	var right []headerSeg
+	rightW := 0
+	for _, short := range []bool{false, true} {
+		right = m.headerCounts(short)
+		rightW = 0
+		for i, s := range right {
+			if i > 0 {
+				rightW += len(sep)
+			}
+			rightW += ansi.StringWidth(s.text)
+		}
+		rightW++ // trailing space
+		if len(name)+8+len(sep)+rightW <= m.width {
+			break
+		}
+	}
+
+	hs, strong := m.theme.Header(), m.theme.HeaderStrong()
+	var b strings.Builder
+	b.WriteString(strong.Render(name[:len(name)-len(sep)]))
+	used := len(name) - len(sep)
+	if room := m.width - used - len(sep) - rightW - len(sep); room >= 4 && m.sources != "" {
+		src, w := fit(m.sources, room)
+		b.WriteString(hs.Render(sep + src))
+		used += len(sep) + w
+	}
+	b.WriteString(hs.Render(spaces(m.width - used - rightW)))
+	for i, s := range right {
+		if i > 0 {
+			b.WriteString(hs.Render(sep))
+		}
+		if s.strong {
+			b.WriteString(strong.Render(s.text))
+		} else {
+			b.WriteString(hs.Render(s.text))
+		}
+	}
+	b.WriteString(hs.Render(" "))
+	out := b.String()
+	if used+rightW > m.width {
+		out = ansi.Truncate(out, m.width, "")
+	}
+	return out
+}
+
+// headerCounts builds the right side of the header: event count, rate,
+// evicted, dropped and the state. short picks compact numbers and labels.
+func (m *Model) headerCounts(short bool) []headerSeg {
+	num := thousands
+	if short {
+		num = compact
+	}
+	total, evicted := m.ring.len(), m.ring.evicted()
+	segs := make([]headerSeg, 0, 5)
+	if short {
+		segs = append(segs,
+			headerSeg{text: num(total) + " ev"},
+			headerSeg{text: num(m.rate) + "/s"},
+			headerSeg{text: "evict " + num(evicted), strong: evicted > 0},
+			headerSeg{text: "drop " + num(m.dropped), strong: m.dropped > 0},
+		)
+	} else {
+		segs = append(segs,
+			headerSeg{text: num(total) + " events"},
+			headerSeg{text: num(m.rate) + "/s"},
+			headerSeg{text: "evicted " + num(evicted), strong: evicted > 0},
+			headerSeg{text: "dropped " + num(m.dropped), strong: m.dropped > 0},
+		)
+	}
+	var state []string
+	strong := false
+	if !m.list.following {
+		strong = true
+		if short {
+			state = append(state, "PAUSED +"+num(m.list.fresh))
+		} else {
+			state = append(state, "PAUSED, "+num(m.list.fresh)+" new")
+		}
+	}
+	if m.ended {
+		strong = true
+		state = append(state, "sources ended")
+	} else if m.list.following {
+		state = append(state, "following")
+	}
+	return append(segs, headerSeg{text: strings.Join(state, "; "), strong: strong})
+}

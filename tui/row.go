@@ -1,0 +1,155 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/vigil-sec/vigil/event"
+	"github.com/vigil-sec/vigil/sanitize"
+	"github.com/vigil-sec/vigil/themes"
+)
+
+// Fixed parts of a row: "15:04:05~ ERR  ".
+const (
+	timeWidth   = 9 // HH:MM:SS and the guessed-time marker
+	badgeWidth  = 4
+	prefixWidth = timeWidth + 1 + badgeWidth + 1
+	maxCategory = 20 // widest category badge, brackets included
+)
+
+// columns are the widths of the host and app columns for a screen width;
+// zero hides a column.
+type columns struct{ host, app int }
+
+func columnsFor(width int) columns {
+	switch {
+	case width >= 160:
+		return columns{host: 24, app: 20}
+	case width >= 100:
+		return columns{host: 16, app: 16}
+	case width >= 60:
+		return columns{host: 10, app: 10}
+	}
+	return columns{}
+}
+
+// rowRenderer turns one event into one line of at most width cells, never
+// wrapping. It is a pure function of the event and its own fields, which is
+// what makes rows cacheable.
+type rowRenderer struct {
+	theme themes.Theme
+	loc   *time.Location // nil means UTC
+	width int
+	cols  columns
+}
+
+func newRowRenderer(th themes.Theme, loc *time.Location, width int) rowRenderer {
+	return rowRenderer{theme: th, loc: loc, width: width, cols: columnsFor(width)}
+}
+
+// render renders e. Every field is passed through sanitize.String even though
+// events arrive sanitised: it costs one scan of text that is then cached, and
+// it keeps a bug upstream from writing to the terminal.
+func (r rowRenderer) render(e *event.Event) string {
+	th := r.theme
+	var b strings.Builder
+	b.Grow(2 * r.width)
+
+	b.WriteString(th.Muted().Render(r.clock(e)))
+	b.WriteByte(' ')
+	b.WriteString(th.Severity(e.Severity).Render(themes.SeverityLabel(e.Severity)))
+	b.WriteByte(' ')
+	used := prefixWidth
+
+	if r.cols.host > 0 {
+		h, w := fit(flatten(sanitize.String(e.Host)), r.cols.host)
+		b.WriteString(th.Muted().Render(h))
+		b.WriteString(spaces(r.cols.host - w + 1))
+		used += r.cols.host + 1
+	}
+	if r.cols.app > 0 {
+		a, w := fit(flatten(sanitize.String(appName(e, r.cols.app))), r.cols.app)
+		b.WriteString(th.Text().Render(a))
+		b.WriteString(spaces(r.cols.app - w + 1))
+		used += r.cols.app + 1
+	}
+
+	rest := r.width - used
+	if len(e.Categories) > 0 && rest > 0 {
+		c, w := fit(categoryBadge(e), min(maxCategory, rest/3))
+		if w > 0 {
+			b.WriteString(th.Category(categoryWeight(e.Categories[0])).Render(c))
+			b.WriteByte(' ')
+			rest -= w + 1
+		}
+	}
+	if rest > 0 {
+		msg, _ := fit(expandTabs(sanitize.String(e.Message)), rest)
+		b.WriteString(th.Text().Render(msg))
+	}
+	out := b.String()
+	if used > r.width {
+		// Only on absurdly narrow screens: the fixed columns do not fit.
+		out = ansi.Truncate(out, r.width, "")
+	}
+	return out
+}
+
+// clock formats the time of e as HH:MM:SS plus "~" when the time was
+// guessed, in the renderer's location.
+func (r rowRenderer) clock(e *event.Event) string {
+	mark := byte(' ')
+	if e.TimeGuessed {
+		mark = '~'
+	}
+	if e.Time.IsZero() {
+		return "--:--:--" + string(mark)
+	}
+	t := e.Time
+	if r.loc != nil {
+		t = t.In(r.loc)
+	} else {
+		t = t.UTC()
+	}
+	h, m, s := t.Clock()
+	buf := [timeWidth]byte{
+		'0' + byte(h/10), '0' + byte(h%10), ':',
+		'0' + byte(m/10), '0' + byte(m%10), ':',
+		'0' + byte(s/10), '0' + byte(s%10), mark,
+	}
+	return string(buf[:])
+}
+
+// appName is the app column: "sshd[1234]" when that fits in width cells,
+// else the app alone, which matters more than its PID.
+func appName(e *event.Event, width int) string {
+	if e.PID <= 0 {
+		return e.App
+	}
+	s := e.App + "[" + strconv.Itoa(e.PID) + "]"
+	if ansi.StringWidth(s) > width {
+		return e.App
+	}
+	return s
+}
+
+// categoryBadge is "[id]" for the first category, "!" in front of high
+// weight ones (so weight does not rest on colour), and "+N" for the others.
+func categoryBadge(e *event.Event) string {
+	id := flatten(sanitize.String(e.Categories[0]))
+	var b strings.Builder
+	b.WriteByte('[')
+	if categoryWeight(e.Categories[0]) == themes.High {
+		b.WriteByte('!')
+	}
+	b.WriteString(id)
+	if n := len(e.Categories) - 1; n > 0 {
+		b.WriteByte('+')
+		b.WriteString(strconv.Itoa(n))
+	}
+	b.WriteByte(']')
+	return b.String()
+}

@@ -1,0 +1,118 @@
+// Package tui is vigil's live terminal UI: a header, a scrollable event list
+// that follows new events, and a help line.
+//
+// Events reach the model one batch per frame, taken by a re-issued command
+// from a pump goroutine that reads the pipeline's channel (see pump.go); the
+// model keeps them in a bounded ring and renders only the visible rows, each
+// cached once rendered. Update costs O(batch) and View O(screen), whatever
+// the size of the buffer.
+package tui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/vigil-sec/vigil/event"
+	"github.com/vigil-sec/vigil/sanitize"
+	"github.com/vigil-sec/vigil/themes"
+)
+
+// DefaultBufferSize is the ring capacity used when Options.BufferSize is 0.
+const DefaultBufferSize = 1_000_000
+
+// Options configure the UI.
+type Options struct {
+	// Sources are what the header shows, e.g. "file:/var/log/auth.log".
+	Sources []string
+	// BufferSize is the ring capacity in events; 0 means DefaultBufferSize.
+	// Memory is allocated as the buffer fills, not up front.
+	BufferSize int
+	// UTC shows times in UTC instead of local time.
+	UTC bool
+	// Theme is the palette; the zero Theme renders without any style.
+	// themes.Default() may be swapped for Light once the terminal reports a
+	// light background.
+	Theme themes.Theme
+	// Location is the zone for local times; nil means time.Local.
+	Location *time.Location
+}
+
+// Run runs the UI on the terminal until the user quits or ctx is cancelled.
+//
+// events delivers batches from the pipeline; Run owns each batch once it is
+// received. It is closed when every source has ended: the UI then stays open
+// and says so. While the UI is behind, Run stops reading events (the
+// channel fills and the sources slow down) rather than drop any. Once Run
+// returns it reads no more: the caller should cancel the sources.
+//
+// Run returns nil when the user quits, ctx.Err() when ctx was cancelled, and
+// otherwise the terminal error. The terminal is restored in every case.
+func Run(ctx context.Context, opts Options, events <-chan []event.Event) error {
+	m := New(opts, events)
+	defer m.pump.close()
+
+	p := tea.NewProgram(m, tea.WithFPS(30))
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		select {
+		case <-ctx.Done():
+			p.Quit()
+		case <-done:
+		}
+	}()
+	_, err := p.Run()
+	close(done)
+	wg.Wait()
+
+	switch {
+	case errors.Is(err, tea.ErrInterrupted):
+		return nil // SIGINT when input is not a terminal: ctrl+c by other means
+	case err != nil:
+		return err
+	}
+	return ctx.Err()
+}
+
+// New returns the root model, for tests and for Run. The pump goroutine
+// that reads events starts with the model's first batch command; Run stops
+// it. A nil events channel means nothing will arrive.
+func New(opts Options, events <-chan []event.Event) Model {
+	size := opts.BufferSize
+	if size <= 0 {
+		size = DefaultBufferSize
+	}
+	var loc *time.Location // nil renders UTC
+	if !opts.UTC {
+		loc = opts.Location
+		if loc == nil {
+			loc = time.Local
+		}
+	}
+	srcs := make([]string, len(opts.Sources))
+	for i, s := range opts.Sources {
+		srcs[i] = flatten(sanitize.String(s))
+	}
+	m := Model{
+		keys:    DefaultKeyMap(),
+		loc:     loc,
+		sources: strings.Join(srcs, ", "),
+		ring:    newRing(size),
+		cache:   newRowCache(),
+		list:    newList(),
+		now:     time.Now,
+	}
+	if events != nil {
+		m.pump = newPump(events)
+	}
+	m.setTheme(opts.Theme)
+	m.keys.setFollowing(true)
+	return m
+}
