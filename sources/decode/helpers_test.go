@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -105,3 +106,14 @@ func checkSafe(tb testing.TB, ev *event.Event) {
 		check("field "+k, v)
 	}
 }
+
+func hexString(s string) string {
+	const digits = "0123456789abcdef"
+	b := make([]byte, 0, 2*len(s))
+	for i := 0; i < len(s); i++ {
+		b = append(b, digits[s[i]>>4], digits[s[i]&0xf])
+	}
+	return string(b)
+}
+
+func strconvQuote(s string) string { return strconv.Quote(s) }

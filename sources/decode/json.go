@@ -175,6 +175,17 @@ func epochTime(s string) time.Time {
 	}
 	switch {
 	case f < 1e11:
+		// Seconds with a decimal fraction: parse the digits exactly, a
+		// float64 has only ~7 digits left after the seconds.
+		if dot := strings.IndexByte(s, '.'); dot > 0 && allDigits(s[:dot]) {
+			sec, _ := strconv.ParseInt(s[:dot], 10, 64)
+			ns, scale := 0, 100000000
+			for i := dot + 1; i < len(s) && isDigit(s[i]) && scale > 0; i++ {
+				ns += int(s[i]-'0') * scale
+				scale /= 10
+			}
+			return time.Unix(sec, int64(ns)).UTC()
+		}
 		sec, frac := math.Modf(f)
 		return time.Unix(int64(sec), int64(frac*1e9)).UTC()
 	case f < 1e14:
