@@ -85,7 +85,7 @@ func (m *Model) headerCounts(short bool) []headerSeg {
 		)
 	} else {
 		segs = append(segs,
-			headerSeg{text: num(total) + " events"},
+			headerSeg{text: num(total) + plural(total, " event", " events")},
 			headerSeg{text: num(m.rate) + "/s"},
 			headerSeg{text: "evicted " + num(evicted), strong: evicted > 0},
 			headerSeg{text: "dropped " + num(m.dropped), strong: m.dropped > 0},
@@ -108,4 +108,11 @@ func (m *Model) headerCounts(short bool) []headerSeg {
 		state = append(state, "following")
 	}
 	return append(segs, headerSeg{text: strings.Join(state, "; "), strong: strong})
+}
+
+func plural(n uint64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

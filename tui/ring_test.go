@@ -1,0 +1,56 @@
+package tui
+
+import (
+	"testing"
+
+	"github.com/vigil-sec/vigil/event"
+)
+
+func TestRingAcrossChunks(t *testing.T) {
+	const capacity = 2*chunkSize + 100 // a partial last chunk
+	r := newRing(capacity)
+	evs := events(0, 3*chunkSize)
+	for i := range evs {
+		r.push(&evs[i])
+	}
+	if r.len() != capacity || r.evicted() != uint64(3*chunkSize-capacity) {
+		t.Fatalf("len=%d evicted=%d", r.len(), r.evicted())
+	}
+	if len(r.chunks) != 3 || len(r.chunks[2]) != 100 {
+		t.Fatalf("chunks: %d, last %d", len(r.chunks), len(r.chunks[len(r.chunks)-1]))
+	}
+	for pos := r.first(); pos < r.end(); pos++ {
+		if r.at(pos).Seq != pos {
+			t.Fatalf("at(%d).Seq = %d", pos, r.at(pos).Seq)
+		}
+	}
+}
+
+func TestRingAllocatesLazily(t *testing.T) {
+	r := newRing(DefaultBufferSize)
+	r.pushAll(events(0, 10))
+	if len(r.chunks) != 1 {
+		t.Fatalf("%d chunks for 10 events", len(r.chunks))
+	}
+}
+
+func TestRingPushAllLongerThanCapacity(t *testing.T) {
+	r := newRing(7)
+	r.pushAll(events(0, 3))
+	r.pushAll(events(3, 20))
+	if r.first() != 16 || r.end() != 23 {
+		t.Fatalf("first=%d end=%d", r.first(), r.end())
+	}
+	for pos := r.first(); pos < r.end(); pos++ {
+		if r.at(pos).Seq != pos {
+			t.Fatalf("at(%d).Seq = %d", pos, r.at(pos).Seq)
+		}
+	}
+	var one event.Event
+	r2 := newRing(0) // clamped to 1
+	r2.push(&one)
+	r2.push(&one)
+	if r2.len() != 1 || r2.evicted() != 1 {
+		t.Fatalf("capacity 0: len=%d evicted=%d", r2.len(), r2.evicted())
+	}
+}
