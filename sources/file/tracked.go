@@ -1,0 +1,133 @@
+package file
+
+import (
+	"io"
+	"os"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/vigil-sec/vigil/sources/linereader"
+)
+
+// fingerprintLen is how many bytes of a file's first line identify its
+// content, to notice a truncation that the file outgrew before we looked.
+const fingerprintLen = 64
+
+// tracked is one open file (one inode) of a followed path. The descriptor is
+// ours until retire: a rotated or deleted file stays readable, and its inode
+// number cannot be reused while we hold it.
+type tracked struct {
+	f        *os.File
+	dev, ino uint64
+
+	// mu serialises size observations so that they are ordered: the notifier
+	// and the reader both fstat under it.
+	mu     sync.Mutex
+	last   int64   // size at the latest observation
+	truncs []int64 // sizes just before each shrink seen since the reader last looked
+
+	// Reader-only state.
+	lr           *linereader.Reader
+	head         []byte    // start of the first line of the current content
+	grewAt       time.Time // when a read last returned data
+	supersededAt time.Time // when a newer file was first seen at the path
+}
+
+// openTracked opens path and identifies what it opened.
+func openTracked(path string) (*tracked, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, describe(path, err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, describe(path, err)
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, describe(path, ErrNotRegular)
+	}
+	dev, ino := fileID(fi)
+	t := &tracked{f: f, dev: dev, ino: ino, last: fi.Size(), grewAt: time.Now()}
+	t.lr = linereader.New(&offsetReader{f: f}, 0, 0)
+	return t, nil
+}
+
+// fileID returns the device and inode numbers of fi.
+func fileID(fi os.FileInfo) (dev, ino uint64) {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return uint64(st.Dev), st.Ino
+	}
+	return 0, 0
+}
+
+// links returns the link count of fi: 0 once the file has been deleted.
+func links(fi os.FileInfo) uint64 {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return uint64(st.Nlink)
+	}
+	return 1
+}
+
+// observe records the current size (notifier side): a size below the
+// previous one is a truncation, and the previous size is kept as the best
+// known length of the content that was cut.
+func (t *tracked) observe() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if fi, err := t.f.Stat(); err == nil {
+		t.record(fi.Size())
+	}
+}
+
+func (t *tracked) record(size int64) {
+	if size < t.last {
+		t.truncs = append(t.truncs, t.last)
+	}
+	t.last = size
+}
+
+// sync observes the size (reader side) and takes the truncations recorded
+// since the previous sync. prev is the size at the previous observation.
+func (t *tracked) sync() (fi os.FileInfo, truncs []int64, prev int64, err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	fi, err = t.f.Stat()
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	prev = t.last
+	t.record(fi.Size())
+	truncs, t.truncs = t.truncs, nil
+	return fi, truncs, prev, nil
+}
+
+// headChanged reports whether the start of the file no longer matches the
+// first line we read from it.
+func (t *tracked) headChanged() bool {
+	if len(t.head) == 0 {
+		return false
+	}
+	var buf [fingerprintLen]byte
+	n, _ := t.f.ReadAt(buf[:len(t.head)], 0)
+	return n != len(t.head) || string(buf[:n]) != string(t.head)
+}
+
+// offsetReader reads a file with pread from its own offset, so that the
+// descriptor's shared position never matters and a reset is just an
+// assignment.
+type offsetReader struct {
+	f   *os.File
+	off int64
+}
+
+func (r *offsetReader) Read(p []byte) (int, error) {
+	n, err := r.f.ReadAt(p, r.off)
+	r.off += int64(n)
+	if n > 0 && err == io.EOF {
+		err = nil
+	}
+	return n, err
+}
