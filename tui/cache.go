@@ -10,6 +10,11 @@ type rowCache struct {
 	width int
 	theme string
 	rows  map[uint64]string
+
+	// The key help, memoised by statusView.
+	help    string
+	helpKey helpKey
+	helpOK  bool
 }
 
 func newRowCache() *rowCache {

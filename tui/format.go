@@ -29,7 +29,7 @@ func expandTabs(s string) string {
 			return b.String()
 		}
 		b.WriteString(s[:i])
-		col += ansi.StringWidth(s[:i])
+		col += width(s[:i])
 		n := tabStop - col%tabStop
 		b.WriteString(strings.Repeat(" ", n))
 		col += n
@@ -45,11 +45,36 @@ func flatten(s string) string {
 	return strings.ReplaceAll(s, "\t", " ")
 }
 
+// isASCII reports whether s is printable ASCII only, where one byte is one
+// cell: the common case, worth a fast path.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// width is the display width of s in cells.
+func width(s string) int {
+	if isASCII(s) {
+		return len(s)
+	}
+	return ansi.StringWidth(s)
+}
+
 // fit cuts s to at most w display cells, marking a cut with an ellipsis, and
 // returns the result and its width.
 func fit(s string, w int) (string, int) {
 	if w <= 0 {
 		return "", 0
+	}
+	if isASCII(s) {
+		if len(s) <= w {
+			return s, len(s)
+		}
+		return s[:w-1] + ellipsis, w
 	}
 	sw := ansi.StringWidth(s)
 	if sw <= w {

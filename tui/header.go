@@ -39,27 +39,27 @@ func (m *Model) headerView() string {
 		}
 	}
 
-	hs, strong := m.theme.Header(), m.theme.HeaderStrong()
+	hs, strong := m.paint.header, m.paint.headerStrong
 	var b strings.Builder
-	b.WriteString(strong.Render(name[:len(name)-len(sep)]))
+	strong.write(&b, name[:len(name)-len(sep)])
 	used := len(name) - len(sep)
 	if room := m.width - used - len(sep) - rightW - len(sep); room >= 4 && m.sources != "" {
 		src, w := fit(m.sources, room)
-		b.WriteString(hs.Render(sep + src))
+		hs.write(&b, sep+src)
 		used += len(sep) + w
 	}
-	b.WriteString(hs.Render(spaces(m.width - used - rightW)))
+	hs.write(&b, spaces(m.width-used-rightW))
 	for i, s := range right {
 		if i > 0 {
-			b.WriteString(hs.Render(sep))
+			hs.write(&b, sep)
 		}
 		if s.strong {
-			b.WriteString(strong.Render(s.text))
+			strong.write(&b, s.text)
 		} else {
-			b.WriteString(hs.Render(s.text))
+			hs.write(&b, s.text)
 		}
 	}
-	b.WriteString(hs.Render(" "))
+	hs.write(&b, " ")
 	out := b.String()
 	if used+rightW > m.width {
 		out = ansi.Truncate(out, m.width, "")

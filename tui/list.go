@@ -113,7 +113,7 @@ func (m *Model) listView(b *strings.Builder, height int) {
 		}
 		s, _ := fit(msg, m.width-1)
 		b.WriteString(" ")
-		b.WriteString(m.theme.Muted().Render(s))
+		m.paint.muted.write(b, s)
 		b.WriteByte('\n')
 		height--
 		for ; height > 0; height-- {
@@ -123,8 +123,8 @@ func (m *Model) listView(b *strings.Builder, height int) {
 	}
 	rowWidth := m.width - 1 // one cell of gutter for the cursor mark
 	cache := m.cache
-	cache.check(rowWidth, m.theme.Name)
-	rr := newRowRenderer(m.theme, m.loc, rowWidth)
+	cache.check(rowWidth, m.paint.name)
+	rr := newRowRenderer(&m.paint, m.loc, rowWidth)
 	pos := m.list.top
 	for i := 0; i < height; i++ {
 		if pos < end {

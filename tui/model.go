@@ -24,6 +24,7 @@ type Model struct {
 	keys       KeyMap
 	help       help.Model
 	theme      themes.Theme
+	paint      paint // spans of theme
 	cursorMark string
 	loc        *time.Location
 	sources    string // sanitised, for the header
@@ -142,7 +143,8 @@ func (m *Model) updateRate() {
 // setTheme switches the theme and everything built from it.
 func (m *Model) setTheme(t themes.Theme) {
 	m.theme = t
-	m.cursorMark = t.Accent().Render(">")
+	m.paint = newPaint(t)
+	m.cursorMark = m.paint.accent.render(">")
 	h := help.New()
 	h.ShowAll = m.help.ShowAll
 	h.Ellipsis = "…"

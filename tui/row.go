@@ -40,39 +40,39 @@ func columnsFor(width int) columns {
 // wrapping. It is a pure function of the event and its own fields, which is
 // what makes rows cacheable.
 type rowRenderer struct {
-	theme themes.Theme
+	paint *paint
 	loc   *time.Location // nil means UTC
 	width int
 	cols  columns
 }
 
-func newRowRenderer(th themes.Theme, loc *time.Location, width int) rowRenderer {
-	return rowRenderer{theme: th, loc: loc, width: width, cols: columnsFor(width)}
+func newRowRenderer(p *paint, loc *time.Location, width int) rowRenderer {
+	return rowRenderer{paint: p, loc: loc, width: width, cols: columnsFor(width)}
 }
 
 // render renders e. Every field is passed through sanitize.String even though
 // events arrive sanitised: it costs one scan of text that is then cached, and
 // it keeps a bug upstream from writing to the terminal.
 func (r rowRenderer) render(e *event.Event) string {
-	th := r.theme
+	p := r.paint
 	var b strings.Builder
-	b.Grow(2 * r.width)
+	b.Grow(3 * r.width)
 
-	b.WriteString(th.Muted().Render(r.clock(e)))
+	p.muted.write(&b, r.clock(e))
 	b.WriteByte(' ')
-	b.WriteString(th.Severity(e.Severity).Render(themes.SeverityLabel(e.Severity)))
+	p.sev(e.Severity).write(&b, themes.SeverityLabel(e.Severity))
 	b.WriteByte(' ')
 	used := prefixWidth
 
 	if r.cols.host > 0 {
 		h, w := fit(flatten(sanitize.String(e.Host)), r.cols.host)
-		b.WriteString(th.Muted().Render(h))
+		p.muted.write(&b, h)
 		b.WriteString(spaces(r.cols.host - w + 1))
 		used += r.cols.host + 1
 	}
 	if r.cols.app > 0 {
 		a, w := fit(flatten(sanitize.String(appName(e, r.cols.app))), r.cols.app)
-		b.WriteString(th.Text().Render(a))
+		p.text.write(&b, a)
 		b.WriteString(spaces(r.cols.app - w + 1))
 		used += r.cols.app + 1
 	}
@@ -81,14 +81,14 @@ func (r rowRenderer) render(e *event.Event) string {
 	if len(e.Categories) > 0 && rest > 0 {
 		c, w := fit(categoryBadge(e), min(maxCategory, rest/3))
 		if w > 0 {
-			b.WriteString(th.Category(categoryWeight(e.Categories[0])).Render(c))
+			p.weight[categoryWeight(e.Categories[0])].write(&b, c)
 			b.WriteByte(' ')
 			rest -= w + 1
 		}
 	}
 	if rest > 0 {
 		msg, _ := fit(expandTabs(sanitize.String(e.Message)), rest)
-		b.WriteString(th.Text().Render(msg))
+		p.text.write(&b, msg)
 	}
 	out := b.String()
 	if used > r.width {
@@ -130,7 +130,7 @@ func appName(e *event.Event, width int) string {
 		return e.App
 	}
 	s := e.App + "[" + strconv.Itoa(e.PID) + "]"
-	if ansi.StringWidth(s) > width {
+	if len(s) > width && (isASCII(s) || ansi.StringWidth(s) > width) {
 		return e.App
 	}
 	return s

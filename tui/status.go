@@ -10,23 +10,24 @@ import (
 // the cursor's place in the buffer and, while the pump holds the sources
 // back, a notice saying so.
 func (m *Model) statusView() string {
+	if m.help.ShowAll {
+		return m.helpView(m.width)
+	}
 	var right []string
 	if m.slowed {
-		right = append(right, m.theme.Warning().Render("sources slowed: UI behind"))
+		right = append(right, m.paint.warning.render("sources slowed: UI behind"))
 	}
 	if n := m.ring.len(); n > 0 {
 		pos := m.list.cursor - m.ring.first() + 1
-		right = append(right, m.theme.Muted().Render(thousands(pos)+"/"+thousands(n)))
+		right = append(right, m.paint.muted.render(thousands(pos)+"/"+thousands(n)))
 	}
 	r := strings.Join(right, "  ")
 	rw := ansi.StringWidth(r)
 	if rw > 0 {
 		rw++ // trailing space
 	}
-	h := m.help
-	h.SetWidth(max(m.width-rw-2, 0))
-	left := " " + h.View(m.keys)
-	if m.help.ShowAll || rw == 0 {
+	left := " " + m.helpView(max(m.width-rw-2, 0))
+	if rw == 0 {
 		return left
 	}
 	lw := ansi.StringWidth(left)
@@ -41,5 +42,28 @@ func (m *Model) statusHeight() int {
 	if !m.help.ShowAll {
 		return 1
 	}
-	return max(1, strings.Count(m.help.View(m.keys), "\n")+1)
+	return max(1, strings.Count(m.helpView(m.width), "\n")+1)
+}
+
+// helpKey is what the help text depends on.
+type helpKey struct {
+	width     int
+	theme     string
+	following bool
+	all       bool
+}
+
+// helpView renders the key help in width cells. help.Model re-renders every
+// binding with lipgloss on each call, so the text is memoised: it changes
+// only with the mode, the width and the theme.
+func (m *Model) helpView(width int) string {
+	k := helpKey{width: width, theme: m.paint.name, following: m.list.following, all: m.help.ShowAll}
+	c := m.cache
+	if c.helpOK && c.helpKey == k {
+		return c.help
+	}
+	h := m.help
+	h.SetWidth(width)
+	c.help, c.helpKey, c.helpOK = h.View(m.keys), k, true
+	return c.help
 }

@@ -179,3 +179,25 @@ func TestMonoHasNoColour(t *testing.T) {
 		}
 	}
 }
+
+func TestViewGoldenFullHelp(t *testing.T) {
+	m := goldenModel(t, 80, 24, themes.Dark())
+	m = update(m, keyMsg("k"), keyMsg("?"))
+	frame := m.View().Content
+	checkFrame(t, frame, 80, 24)
+	golden.RequireEqual(t, frame)
+}
+
+func TestViewSlowedNotice(t *testing.T) {
+	m, _ := testModel(t, 80, 24, Options{})
+	b := mkBatch(false, events(0, 10))
+	b.full = true
+	m = update(m, b)
+	if !strings.Contains(ansi.Strip(m.View().Content), "sources slowed") {
+		t.Fatal("a full pump queue must be shown")
+	}
+	m = update(m, mkBatch(false, events(10, 1)))
+	if strings.Contains(ansi.Strip(m.View().Content), "sources slowed") {
+		t.Fatal("the notice must clear once the UI keeps up")
+	}
+}

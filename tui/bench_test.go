@@ -1,0 +1,80 @@
+package tui
+
+import (
+	"fmt"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/vigil-sec/vigil/themes"
+)
+
+// benchModel returns a 120x40 dark model holding n events, following.
+func benchModel(b *testing.B, n, capacity int) Model {
+	b.Helper()
+	m := New(Options{Theme: themes.Dark(), BufferSize: capacity}, nil)
+	m = update(m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	const chunk = 100_000
+	for i := 0; i < n; i += chunk {
+		m = update(m, mkBatch(false, events(i, min(chunk, n-i))))
+	}
+	return m
+}
+
+// BenchmarkView measures one frame at 120x40. "cached" is a frame whose
+// rows are all in the row cache (an idle or paused screen); "uncached"
+// re-renders every visible row (a full scroll, or following a fast stream).
+// The cost must not depend on how many events are buffered.
+func BenchmarkView(b *testing.B) {
+	for _, n := range []int{100, 1_000_000} {
+		m := benchModel(b, n, DefaultBufferSize)
+		b.Run(fmt.Sprintf("buffered=%d/cached", n), func(b *testing.B) {
+			m.View()
+			b.ReportAllocs()
+			for b.Loop() {
+				m.View()
+			}
+		})
+		b.Run(fmt.Sprintf("buffered=%d/uncached", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(m.cache.rows)
+				m.View()
+			}
+		})
+	}
+}
+
+// BenchmarkUpdateBatch appends a 10,000-event batch to a full 1,000,000
+// event ring (so every push evicts), following.
+func BenchmarkUpdateBatch(b *testing.B) {
+	m := benchModel(b, DefaultBufferSize, DefaultBufferSize)
+	batch := mkBatch(false, events(0, 10_000))
+	b.ReportAllocs()
+	for b.Loop() {
+		nm, _ := m.Update(batch)
+		m = nm.(Model)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*10_000), "ns/event")
+}
+
+// BenchmarkThroughput runs Update then View once per frame, as the program
+// does, with per-frame batches of several sizes, and reports events/s. The
+// batch is the same events each frame: the cost of making events belongs to
+// the sources.
+func BenchmarkThroughput(b *testing.B) {
+	for _, per := range []int{100, 1_000, 10_000} {
+		b.Run(fmt.Sprintf("batch=%d", per), func(b *testing.B) {
+			m := benchModel(b, 0, DefaultBufferSize)
+			batch := mkBatch(false, events(0, per))
+			b.ReportAllocs()
+			for b.Loop() {
+				nm, _ := m.Update(batch)
+				m = nm.(Model)
+				m.View()
+			}
+			b.ReportMetric(float64(b.N*per)/b.Elapsed().Seconds(), "events/s")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/frame")
+		})
+	}
+}
