@@ -169,8 +169,10 @@ func (d *Decoder) decodeLine(dst *event.Event, line sources.Line, ref, arrival t
 	s := string(data)
 	d.clean = !sanitize.Needed(data)
 
+	// A source whose lines so far were all plain text has no preferred
+	// format: every structured format gets a try before plain.
 	id := d.det.preferred
-	if !d.decodeAs(id, dst, s, line, ref, arrival) {
+	if (id == fPlain && !d.forced) || !d.decodeAs(id, dst, s, line, ref, arrival) {
 		id = fPlain
 		if !d.forced {
 			for f := formatID(0); f < fPlain; f++ {

@@ -8,8 +8,8 @@ const detectLines = 16
 // tried in fallback order (each rejects a foreign line on its first bytes)
 // and then plain. During the first detectLines lines, the format each line
 // decoded with gets a vote, and the preferred format is the one with the
-// most votes so far (ties go to the earlier format in fallback order, plain
-// only wins if nothing else parsed). After that the choice is fixed, so a
+// most votes so far (ties go to the earlier format in fallback order; plain
+// only when nothing else parsed, and then every line tries all formats). After that the choice is fixed, so a
 // source that turns into something else later costs one failed attempt per
 // line but still decodes.
 type detector struct {
@@ -31,9 +31,7 @@ func (t *detector) observe(id formatID) {
 			best = f
 		}
 	}
-	if best != fPlain {
-		t.preferred = best
-	}
+	t.preferred = best
 	if t.seen >= detectLines {
 		t.done = true
 	}

@@ -391,3 +391,20 @@ func TestEscapeInjection(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainThenSyslog: a source that starts with more than detectLines
+// plain lines still decodes its later syslog lines as syslog.
+func TestPlainThenSyslog(t *testing.T) {
+	d := New(Options{Location: time.UTC})
+	var ev event.Event
+	for i := 0; i < 2*detectLines; i++ {
+		d.decodeLine(&ev, sources.Line{Data: []byte("starting up, please wait")}, corpusRef, testArrival)
+	}
+	if d.Format() != FormatPlain {
+		t.Fatalf("detected %s, want plain", d.Format())
+	}
+	d.decodeLine(&ev, sources.Line{Data: []byte("Nov 22 03:05:49 web1 sshd[1]: x")}, corpusRef, testArrival)
+	if ev.Format != FormatRFC3164 || ev.App != "sshd" {
+		t.Errorf("got %s %q", ev.Format, ev.App)
+	}
+}
