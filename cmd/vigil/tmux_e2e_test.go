@@ -105,9 +105,9 @@ func TestTUIFollowsFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	evil := "Nov 22 03:09:00 web1 app[7]: title \x1b]0;PWNED\a clear \x1b[2J cr \rOVERWRITE c1 \u009b31m END\n"
+	evil := "Nov 22 03:09:00 web1 app[7]: \x1b]0;PWNED\a\x1b[2J\rOVERWRITE\u009b31m\n"
 	fmt.Fprintf(f, "Nov 22 03:08:00 web1 sshd[15000]: Accepted publickey for alice from 192.0.2.45 port 51004 ssh2\n%s", evil)
-	scr := s.waitFor(10*time.Second, "Accepted publickey for alice", `\x1b]0;PWNED`, "END")
+	scr := s.waitFor(10*time.Second, "Accepted publickey for alice", `\x1b]0;PWNED`, `\u009b31m`)
 	if strings.Contains(scr, "PWNED\n") || strings.Contains(s.run("display-message", "-p", "-t", s.name, "#{pane_title}"), "PWNED") {
 		t.Errorf("escape sequence from the log acted on the terminal:\n%s", scr)
 	}
