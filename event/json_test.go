@@ -72,3 +72,32 @@ func BenchmarkAppendJSON(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
+
+func TestAppendTimeMatchesTimeFormat(t *testing.T) {
+	times := []time.Time{
+		time.Unix(0, 0), time.Unix(-1, 0), time.Unix(-86401, 999999999),
+		time.Date(2026, 11, 22, 3, 5, 49, 123456789, time.UTC),
+		time.Date(2000, 2, 29, 23, 59, 59, 999999000, time.UTC),
+		time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2100, 12, 31, 12, 0, 0, 1000, time.FixedZone("x", 13*3600)),
+		time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC),
+	}
+	for d := int64(-800000); d < 800000; d += 997 {
+		times = append(times, time.Unix(d*86400+d%86400, d*1000))
+	}
+	for _, tm := range times {
+		want := tm.UTC().Format("2006-01-02T15:04:05.000000Z07:00")
+		if got := string(AppendTime(nil, tm)); got != want {
+			t.Fatalf("AppendTime(%v) = %s, want %s", tm, got, want)
+		}
+	}
+}
+
+func BenchmarkAppendTime(b *testing.B) {
+	tm := time.Date(2026, 11, 22, 3, 5, 49, 123456789, time.UTC)
+	buf := make([]byte, 0, 64)
+	for b.Loop() {
+		buf = AppendTime(buf[:0], tm)
+	}
+}

@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -41,6 +44,30 @@ With no source it opens the host's security logs that exist and are readable
 	cmd.SetOut(stdout)
 	cmd.SetErr(stderr)
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	var cpuProfile string
+	cmd.PersistentFlags().StringVar(&cpuProfile, "cpu-profile", "", "write a Go CPU profile to this file (for performance work)")
+	_ = cmd.PersistentFlags().MarkHidden("cpu-profile")
+	var stopProfile func()
+	cmd.PersistentPreRunE = func(*cobra.Command, []string) error {
+		if cpuProfile == "" {
+			return nil
+		}
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return fmt.Errorf("--cpu-profile: %w", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return fmt.Errorf("--cpu-profile: %w", err)
+		}
+		stopProfile = func() { pprof.StopCPUProfile(); f.Close() }
+		return nil
+	}
+	cmd.PersistentPostRun = func(*cobra.Command, []string) {
+		if stopProfile != nil {
+			stopProfile()
+		}
+	}
 	cmd.AddCommand(newStreamCmd(stdin, stdout), newDemoCmd(stdin, stdout), newVersionCmd())
 	for _, sub := range cmd.Commands() {
 		sub.SilenceUsage = true
