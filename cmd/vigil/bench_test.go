@@ -147,7 +147,7 @@ func BenchmarkFollowLatency(b *testing.B) {
 		go func() {
 			sc := bufio.NewScanner(stdout)
 			sc.Buffer(make([]byte, 1<<20), 1<<20)
-			for sc.Scan() && len(lat) < n {
+			for len(lat) < n && sc.Scan() {
 				now := time.Since(start)
 				line := sc.Text()
 				i := strings.Index(line, "sent=")
