@@ -61,7 +61,11 @@ func TestFollow(t *testing.T) {
 			{app("new2\n"), []string{"a", "late-old", "new1", "new2"}, nil},
 		}},
 		{"truncation", "aaaa\nbbbb\n", []step{
-			{func(t *testing.T, _, p string) { os.Truncate(p, 0); time.Sleep(100 * time.Millisecond); appendFile(t, p, "x\n") },
+			{func(t *testing.T, _, p string) {
+				os.Truncate(p, 0)
+				time.Sleep(100 * time.Millisecond)
+				appendFile(t, p, "x\n")
+			},
 				[]string{"aaaa", "bbbb", "x"}, []string{"truncated at offset 10; 0 bytes skipped"}},
 		}},
 		{"truncated and regrown before we look", "first line is long enough\n", []step{

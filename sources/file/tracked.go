@@ -7,6 +7,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/vigil-sec/vigil/sources"
 	"github.com/vigil-sec/vigil/sources/linereader"
 )
 
@@ -29,7 +30,8 @@ type tracked struct {
 
 	// Reader-only state.
 	lr           *linereader.Reader
-	head         []byte    // start of the first line of the current content
+	head         []byte    // start of the first whole line of the current content
+	headOff      int64     // where head lies in the file
 	grewAt       time.Time // when a read last returned data
 	supersededAt time.Time // when a newer file was first seen at the path
 }
@@ -104,15 +106,32 @@ func (t *tracked) sync() (fi os.FileInfo, truncs []int64, prev int64, err error)
 	return fi, truncs, prev, nil
 }
 
+// setHead takes the fingerprint from the first line of lines that starts at
+// a known offset.
+func (t *tracked) setHead(lines []sources.Line) {
+	for _, l := range lines {
+		if l.Offset >= 0 && len(l.Data) > 0 {
+			t.head = append([]byte(nil), l.Data[:min(len(l.Data), fingerprintLen)]...)
+			t.headOff = l.Offset
+			return
+		}
+	}
+}
+
 // headChanged reports whether the start of the file no longer matches the
 // first line we read from it.
 func (t *tracked) headChanged() bool {
 	if len(t.head) == 0 {
 		return false
 	}
+	return !t.sameHead(t.f)
+}
+
+// sameHead reports whether f holds our fingerprint at the same offset.
+func (t *tracked) sameHead(f *os.File) bool {
 	var buf [fingerprintLen]byte
-	n, _ := t.f.ReadAt(buf[:len(t.head)], 0)
-	return n != len(t.head) || string(buf[:n]) != string(t.head)
+	n, _ := f.ReadAt(buf[:len(t.head)], t.headOff)
+	return n == len(t.head) && string(buf[:n]) == string(t.head)
 }
 
 // offsetReader reads a file with pread from its own offset, so that the

@@ -77,6 +77,21 @@ func (r *Reader) Reset(nr io.Reader, off int64) (discarded int64) {
 	return discarded
 }
 
+// Rebase points the Reader at a new underlying reader whose next byte is at
+// offset off, keeping the incomplete line: the new input continues it. It is
+// for content that moved (a copy of a file, or a file cut exactly at the end
+// of what was read). A line that started before the rebase gets Offset -1.
+func (r *Reader) Rebase(nr io.Reader, off int64) {
+	pending := r.off - r.LineStart()
+	r.r = nr
+	r.off = off
+	if pending == 0 {
+		r.carryOff = off
+	} else {
+		r.carryOff = off - pending
+	}
+}
+
 // Read reads once from the underlying reader, at most limit bytes (limit <= 0
 // or above the block size means one block), and returns the complete lines
 // that are now available, in order. It returns io.EOF (possibly with lines)
@@ -136,7 +151,7 @@ func (r *Reader) readDropping(limit int) ([]sources.Line, error) {
 		r.dropped += int64(n)
 		return nil, err
 	}
-	lines := []sources.Line{{Data: r.carry, Offset: r.carryOff, Truncated: r.dropped + int64(i)}}
+	lines := []sources.Line{{Data: r.carry, Offset: max(r.carryOff, -1), Truncated: r.dropped + int64(i)}}
 	rest := buf[i+1 : n]
 	restOff := r.off - int64(len(rest))
 	r.carry, r.carryOff, r.dropping, r.dropped = nil, restOff, false, 0
@@ -162,10 +177,15 @@ func (r *Reader) split(data []byte, base int64, lines []sources.Line) []sources.
 			break
 		}
 		end := start + i
+		off := base + int64(start)
+		if off < 0 {
+			// Began before a Rebase that moved offsets: unknown.
+			off = -1
+		}
 		if i > max {
-			lines = append(lines, sources.Line{Data: data[start : start+max : start+max], Offset: base + int64(start), Truncated: int64(i - max)})
+			lines = append(lines, sources.Line{Data: data[start : start+max : start+max], Offset: off, Truncated: int64(i - max)})
 		} else {
-			lines = append(lines, sources.Line{Data: data[start:end:end], Offset: base + int64(start)})
+			lines = append(lines, sources.Line{Data: data[start:end:end], Offset: off})
 		}
 		start = end + 1
 	}
@@ -197,7 +217,7 @@ func (r *Reader) Flush() (sources.Line, bool) {
 	if len(r.carry) == 0 && !r.dropping {
 		return sources.Line{}, false
 	}
-	l := sources.Line{Data: append([]byte(nil), r.carry...), Offset: r.carryOff, Truncated: r.dropped}
+	l := sources.Line{Data: append([]byte(nil), r.carry...), Offset: max(r.carryOff, -1), Truncated: r.dropped}
 	r.carry, r.carryOff, r.dropping, r.dropped = nil, r.off, false, 0
 	return l, true
 }

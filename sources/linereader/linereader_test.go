@@ -207,3 +207,13 @@ func BenchmarkSplit(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "lines/s")
 }
+
+func TestRebaseKeepsPartial(t *testing.T) {
+	r := New(strings.NewReader("abc\npar"), 0, 64)
+	r.Read(0)
+	r.Rebase(strings.NewReader("tial\nnext\n"), 0)
+	lines, _ := r.Read(0)
+	if len(lines) != 2 || string(lines[0].Data) != "partial" || lines[0].Offset != -1 || string(lines[1].Data) != "next" || lines[1].Offset != 5 {
+		t.Fatalf("after rebase: %+v", lines)
+	}
+}
