@@ -175,24 +175,6 @@ func civil(days int64) (y, m, d int) {
 	return int(yy), int(mm), int(dd)
 }
 
-func appendInt(dst []byte, v, width int) []byte {
-	if v < 0 {
-		dst = append(dst, '-')
-		v = -v
-	}
-	var b [20]byte
-	i := len(b)
-	for v >= 10 || width > 1 {
-		i--
-		b[i] = byte('0' + v%10)
-		v /= 10
-		width--
-	}
-	i--
-	b[i] = byte('0' + v)
-	return append(dst, b[i:]...)
-}
-
 const hex = "0123456789abcdef"
 
 // AppendJSONString appends s as a JSON string. Control characters are
