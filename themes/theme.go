@@ -38,9 +38,9 @@ type styles struct {
 	weight                       [3]lipgloss.Style
 }
 
-// New builds a Theme from a palette. bold and reverse attributes that Mono
-// relies on are added by Mono itself; New uses only the palette's colours
-// plus bold for the most severe levels.
+// New builds a Theme called name from a palette: colours from the tokens,
+// plus bold for err and worse, the accent, strong header text and high
+// weight categories. A nil token leaves that colour to the terminal.
 func New(name string, p Palette) Theme {
 	t := Theme{Name: name, Palette: p}
 	s := &t.styles

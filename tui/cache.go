@@ -11,6 +11,9 @@ type rowCache struct {
 	theme string
 	rows  map[uint64]string
 
+	// frameLen is the length in bytes of the last frame View built.
+	frameLen int
+
 	// The key help, memoised by statusView.
 	help    string
 	helpKey helpKey

@@ -39,7 +39,7 @@ func (m *Model) headerView() string {
 		}
 	}
 
-	hs, strong := m.paint.header, m.paint.headerStrong
+	hs, strong := m.look.paint.header, m.look.paint.headerStrong
 	var b strings.Builder
 	strong.write(&b, name[:len(name)-len(sep)])
 	used := len(name) - len(sep)
@@ -95,9 +95,12 @@ func (m *Model) headerCounts(short bool) []headerSeg {
 	strong := false
 	if !m.list.following {
 		strong = true
-		if short {
+		switch {
+		case m.list.fresh == 0: // nothing missed (yet): no "+0" noise
+			state = append(state, "PAUSED")
+		case short:
 			state = append(state, "PAUSED +"+num(m.list.fresh))
-		} else {
+		default:
 			state = append(state, "PAUSED, "+num(m.list.fresh)+" new")
 		}
 	}

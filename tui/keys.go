@@ -43,13 +43,14 @@ func (k *KeyMap) setFollowing(following bool) {
 // are shown as one entry ("j/k scroll") to fit 80 columns; the entries are
 // enabled only when their bindings are.
 func (k KeyMap) ShortHelp() []key.Binding {
+	// Most needed first: the help line drops entries from the end.
 	return []key.Binding{
 		pair(k.Down, k.Up, "j/k", "scroll"),
+		pair(k.Bottom, k.Follow, "G", "follow"),
+		k.Quit,
 		pair(k.PageDown, k.PageUp, "space/^b", "page"),
 		k.Top,
-		pair(k.Bottom, k.Follow, "G", "follow"),
 		k.Help,
-		k.Quit,
 	}
 }
 

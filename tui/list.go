@@ -113,7 +113,7 @@ func (m *Model) listView(b *strings.Builder, height int) {
 		}
 		s, _ := fit(msg, m.width-1)
 		b.WriteString(" ")
-		m.paint.muted.write(b, s)
+		m.look.paint.muted.write(b, s)
 		b.WriteByte('\n')
 		height--
 		for ; height > 0; height-- {
@@ -123,13 +123,13 @@ func (m *Model) listView(b *strings.Builder, height int) {
 	}
 	rowWidth := m.width - 1 // one cell of gutter for the cursor mark
 	cache := m.cache
-	cache.check(rowWidth, m.paint.name)
-	rr := newRowRenderer(&m.paint, m.loc, rowWidth)
+	cache.check(rowWidth, m.look.paint.name)
+	rr := newRowRenderer(&m.look.paint, m.loc, rowWidth)
 	pos := m.list.top
 	for i := 0; i < height; i++ {
 		if pos < end {
 			if pos == m.list.cursor {
-				b.WriteString(m.cursorMark)
+				b.WriteString(m.look.cursorMark)
 			} else {
 				b.WriteByte(' ')
 			}

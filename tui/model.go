@@ -4,7 +4,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -21,13 +20,11 @@ type tickMsg struct{}
 // with New. Copies share the event buffer and row cache; use only the model
 // returned by the latest Update.
 type Model struct {
-	keys       KeyMap
-	help       help.Model
-	theme      themes.Theme
-	paint      paint // spans of theme
-	cursorMark string
-	loc        *time.Location
-	sources    string // sanitised, for the header
+	keys    KeyMap
+	look    *look // replaced, never modified, when the theme changes
+	showAll bool  // full key help instead of the one-line help
+	loc     *time.Location
+	sources string // sanitised, for the header
 
 	pump  *pump
 	ring  *ring
@@ -78,8 +75,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.updateRate()
 		return m, tickCmd()
 	case tea.BackgroundColorMsg:
-		if m.theme.Adaptive() {
-			m.setTheme(m.theme.ForBackground(msg.IsDark()))
+		if t := m.look.theme; t.Adaptive() {
+			m.setTheme(t.ForBackground(msg.IsDark()))
 		}
 	}
 	return m, nil
@@ -104,7 +101,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, m.keys.Bottom), key.Matches(msg, m.keys.Follow):
 		m.list.follow(first, end, h)
 	case key.Matches(msg, m.keys.Help):
-		m.help.ShowAll = !m.help.ShowAll
+		m.showAll = !m.showAll
 		m.settle()
 	}
 	m.keys.setFollowing(m.list.following)
@@ -142,22 +139,7 @@ func (m *Model) updateRate() {
 
 // setTheme switches the theme and everything built from it.
 func (m *Model) setTheme(t themes.Theme) {
-	m.theme = t
-	m.paint = newPaint(t)
-	m.cursorMark = m.paint.accent.render(">")
-	h := help.New()
-	h.ShowAll = m.help.ShowAll
-	h.Ellipsis = "…"
-	h.Styles = help.Styles{
-		Ellipsis:       t.Muted(),
-		ShortKey:       t.Accent(),
-		ShortDesc:      t.Muted(),
-		ShortSeparator: t.Muted(),
-		FullKey:        t.Accent(),
-		FullDesc:       t.Muted(),
-		FullSeparator:  t.Muted(),
-	}
-	m.help = h
+	m.look = newLook(t)
 }
 
 // listHeight is the number of event rows on screen.
@@ -170,7 +152,8 @@ func (m *Model) listHeight() int {
 func (m Model) View() tea.View {
 	var b strings.Builder
 	if m.width > 0 && m.height > 0 {
-		b.Grow(m.width * m.height * 3)
+		// Size the frame from the previous one: one allocation per frame.
+		b.Grow(max(m.cache.frameLen+m.width, m.width*m.height*2))
 		b.WriteString(m.headerView())
 		if m.height > m.statusHeight() {
 			b.WriteByte('\n')
@@ -178,6 +161,7 @@ func (m Model) View() tea.View {
 			b.WriteString(m.statusView())
 		}
 	}
+	m.cache.frameLen = b.Len()
 	v := tea.NewView(b.String())
 	v.AltScreen = true
 	v.WindowTitle = "vigil"

@@ -223,13 +223,13 @@ func TestAdaptiveTheme(t *testing.T) {
 	t.Setenv("TERM", "xterm-256color")
 	m, _ := testModel(t, 80, 24, Options{Theme: themes.Default()})
 	m = update(m, tea.BackgroundColorMsg{Color: whiteColor{}})
-	if m.theme.Name != "light" {
-		t.Fatalf("theme %q on a white background", m.theme.Name)
+	if m.look.theme.Name != "light" {
+		t.Fatalf("theme %q on a white background", m.look.theme.Name)
 	}
 	m, _ = testModel(t, 80, 24, Options{Theme: themes.Mono()})
 	m = update(m, tea.BackgroundColorMsg{Color: whiteColor{}})
-	if m.theme.Name != "mono" {
-		t.Fatalf("an explicit theme changed to %q", m.theme.Name)
+	if m.look.theme.Name != "mono" {
+		t.Fatalf("an explicit theme changed to %q", m.look.theme.Name)
 	}
 }
 
@@ -242,8 +242,8 @@ func TestHelpToggleShrinksList(t *testing.T) {
 	m = update(m, mkBatch(false, events(0, 100)))
 	h := m.listHeight()
 	m = update(m, keyMsg("?"))
-	if !m.help.ShowAll || m.listHeight() >= h {
-		t.Fatalf("full help: ShowAll=%v list %d->%d", m.help.ShowAll, h, m.listHeight())
+	if !m.showAll || m.listHeight() >= h {
+		t.Fatalf("full help: ShowAll=%v list %d->%d", m.showAll, h, m.listHeight())
 	}
 	if m.list.cursor != 99 || m.list.top+uint64(m.listHeight()) != 100 {
 		t.Fatalf("cursor=%d top=%d", m.list.cursor, m.list.top)

@@ -45,19 +45,18 @@ type pump struct {
 	max   int
 	frame time.Duration
 
-	startOnce sync.Once
-	stopOnce  sync.Once
-	stop      chan struct{} // closed by close
-	exited    chan struct{} // closed when the goroutine returns
-	ready     chan struct{} // 1-buffered: the queue became non-empty or ended
-	room      chan struct{} // 1-buffered: take made room in the queue
+	stop   chan struct{} // closed by close
+	exited chan struct{} // closed when the goroutine returns
+	ready  chan struct{} // 1-buffered: the queue became non-empty or ended
+	room   chan struct{} // 1-buffered: take made room in the queue
 
 	mu       sync.Mutex
 	pending  [][]event.Event
 	n        int
 	ended    bool
 	full     bool // the queue filled up since the last take
-	started  bool
+	started  bool // run was started
+	stopped  bool // close was called
 	lastTake time.Time
 }
 
@@ -80,22 +79,27 @@ func notify(c chan struct{}) {
 	}
 }
 
+// start starts the goroutine, once, unless the pump is already closed.
 func (p *pump) start() {
-	p.startOnce.Do(func() {
-		p.mu.Lock()
-		p.started = true
-		p.mu.Unlock()
-		go p.run()
-	})
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.started || p.stopped {
+		return
+	}
+	p.started = true
+	go p.run()
 }
 
 // close stops the goroutine, if it was started, and waits for it. After
-// close the pump no longer reads the events channel.
+// close the pump no longer reads the events channel. close is idempotent.
 func (p *pump) close() {
-	p.stopOnce.Do(func() { close(p.stop) })
 	p.mu.Lock()
-	started := p.started
+	started, stopped := p.started, p.stopped
+	p.stopped = true
 	p.mu.Unlock()
+	if !stopped {
+		close(p.stop)
+	}
 	if started {
 		<-p.exited
 	}

@@ -141,4 +141,10 @@ func TestPumpCloseBeforeStart(t *testing.T) {
 	case <-time.After(time.Second):
 		t.Fatal("close of a pump that never started blocks")
 	}
+	if msg := p.next()(); msg != nil {
+		t.Fatalf("next after close returned %T", msg)
+	}
+	if p.started {
+		t.Fatal("a closed pump must not start its goroutine")
+	}
 }

@@ -10,16 +10,16 @@ import (
 // the cursor's place in the buffer and, while the pump holds the sources
 // back, a notice saying so.
 func (m *Model) statusView() string {
-	if m.help.ShowAll {
+	if m.showAll {
 		return m.helpView(m.width)
 	}
 	var right []string
 	if m.slowed {
-		right = append(right, m.paint.warning.render("sources slowed: UI behind"))
+		right = append(right, m.look.paint.warning.render("sources slowed: UI behind"))
 	}
 	if n := m.ring.len(); n > 0 {
 		pos := m.list.cursor - m.ring.first() + 1
-		right = append(right, m.paint.muted.render(thousands(pos)+"/"+thousands(n)))
+		right = append(right, m.look.paint.muted.render(thousands(pos)+"/"+thousands(n)))
 	}
 	r := strings.Join(right, "  ")
 	rw := ansi.StringWidth(r)
@@ -39,7 +39,7 @@ func (m *Model) statusView() string {
 
 // statusHeight is how many lines statusView takes.
 func (m *Model) statusHeight() int {
-	if !m.help.ShowAll {
+	if !m.showAll {
 		return 1
 	}
 	return max(1, strings.Count(m.helpView(m.width), "\n")+1)
@@ -48,7 +48,7 @@ func (m *Model) statusHeight() int {
 // helpKey is what the help text depends on.
 type helpKey struct {
 	width     int
-	theme     string
+	look      *look
 	following bool
 	all       bool
 }
@@ -57,12 +57,13 @@ type helpKey struct {
 // binding with lipgloss on each call, so the text is memoised: it changes
 // only with the mode, the width and the theme.
 func (m *Model) helpView(width int) string {
-	k := helpKey{width: width, theme: m.paint.name, following: m.list.following, all: m.help.ShowAll}
+	k := helpKey{width: width, look: m.look, following: m.list.following, all: m.showAll}
 	c := m.cache
 	if c.helpOK && c.helpKey == k {
 		return c.help
 	}
-	h := m.help
+	h := m.look.help
+	h.ShowAll = m.showAll
 	h.SetWidth(width)
 	c.help, c.helpKey, c.helpOK = h.View(m.keys), k, true
 	return c.help

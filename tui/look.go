@@ -1,0 +1,34 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/help"
+
+	"github.com/vigil-sec/vigil/themes"
+)
+
+// look is everything drawn from a theme: the theme, its spans, the styled
+// help model and the cursor mark. It is built once per theme and never
+// modified, so models share it by pointer (lipgloss styles are large, and a
+// Model is copied on every Update and View).
+type look struct {
+	theme      themes.Theme
+	paint      paint
+	help       help.Model
+	cursorMark string
+}
+
+func newLook(t themes.Theme) *look {
+	l := &look{theme: t, paint: newPaint(t)}
+	l.cursorMark = l.paint.accent.render(">")
+	l.help = help.New()
+	l.help.Styles = help.Styles{
+		Ellipsis:       t.Muted(),
+		ShortKey:       t.Accent(),
+		ShortDesc:      t.Muted(),
+		ShortSeparator: t.Muted(),
+		FullKey:        t.Accent(),
+		FullDesc:       t.Muted(),
+		FullSeparator:  t.Muted(),
+	}
+	return l
+}
