@@ -6,9 +6,12 @@
 // device and inode through descriptors we hold, changes are learnt from a
 // watch on the parent directory (fsnotify) backed by a periodic stat, a
 // rotated file is read to its end before it is let go, and truncation and
-// deletion are reported as log.integrity notices. The reasons and the
-// measurements behind this choice are in the package's tests
-// (rotation_test.go, nxadm_compare_test.go).
+// deletion are reported as log.integrity notices. nxadm/tail is not used:
+// it reopens by name (a reader lagging more than one rotation skips whole
+// files), reads from offset 0 after a reopen, drops a pending partial line on
+// reopen, holds whole lines in memory, and calls os.Exit on stat errors that
+// can arise at any time while following, which no check before the call can
+// rule out. rotation_test.go measures the replacement with real logrotate.
 package file
 
 import (
