@@ -2,10 +2,12 @@ package tui
 
 import (
 	"fmt"
+	"io"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/vigil-sec/vigil/event"
 	"github.com/vigil-sec/vigil/themes"
 )
 
@@ -77,4 +79,55 @@ func BenchmarkThroughput(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/frame")
 		})
 	}
+}
+
+// quitOnEnd wraps the model for BenchmarkProgram: it counts batches and
+// quits once the sources have ended.
+type quitOnEnd struct {
+	Model
+	batches *int
+}
+
+func (q quitOnEnd) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	nm, cmd := q.Model.Update(msg)
+	q.Model = nm.(Model)
+	if b, ok := msg.(batchMsg); ok {
+		*q.batches++
+		if b.ended {
+			return q, tea.Quit
+		}
+	}
+	return q, cmd
+}
+
+// BenchmarkProgram measures the whole path at 120x40: channel, pump, the
+// real program loop and its renderer (writing to io.Discard), with the
+// sources sending slices of 100 events. It reports events/s end to end and
+// how many batches (frames of Update+View) that took.
+func BenchmarkProgram(b *testing.B) {
+	const total, per = 1_000_000, 100
+	evs := events(0, per)
+	for b.Loop() {
+		in := make(chan []event.Event, 64)
+		m := New(Options{Theme: themes.Dark()}, in)
+		batches := 0
+		p := tea.NewProgram(quitOnEnd{m, &batches}, tea.WithInput(nil), tea.WithOutput(io.Discard),
+			tea.WithWindowSize(120, 40), tea.WithoutSignals())
+		go func() {
+			for i := 0; i < total; i += per {
+				in <- evs
+			}
+			close(in)
+		}()
+		fm, err := p.Run()
+		m.pump.close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n := fm.(quitOnEnd).ring.end(); n != total {
+			b.Fatalf("%d events arrived", n)
+		}
+		b.ReportMetric(float64(batches), "batches")
+	}
+	b.ReportMetric(float64(b.N*total)/b.Elapsed().Seconds(), "events/s")
 }
