@@ -395,10 +395,11 @@ func (fw *follower) truncated(ctx context.Context, t *tracked, off int64, truncs
 		msg += fmt.Sprintf("; read %d bytes from its copy %s", end-off, sanitize.String(from))
 	}
 	if known {
-		msg += fmt.Sprintf("; %d bytes skipped", skipped)
-		if skipped > 0 {
-			msg += " (written before the truncation, never read)"
-		}
+		// Exact only up to the last size we observed: whatever the writer
+		// appended after that (for copytruncate, between logrotate's copy
+		// and its truncate) was never in any file we could read, and no
+		// reader can count it. So the count is a lower bound.
+		msg += fmt.Sprintf("; at least %d bytes skipped (written before the truncation and never read; bytes written between the last look and the cut cannot be counted)", skipped)
 	} else {
 		msg += fmt.Sprintf("; at least %d bytes skipped (rewritten before it was seen, the rest is unknown)", skipped)
 	}
