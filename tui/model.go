@@ -62,6 +62,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+		if m.rateAt.IsZero() { // the program's first message: start the rate clock
+			m.rateAt, m.rateBase = m.now(), m.ring.end()
+		}
 		m.settle()
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)

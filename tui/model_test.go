@@ -249,3 +249,13 @@ func TestHelpToggleShrinksList(t *testing.T) {
 		t.Fatalf("cursor=%d top=%d", m.list.cursor, m.list.top)
 	}
 }
+
+func TestRateFromFirstSecond(t *testing.T) {
+	m, c := testModel(t, 80, 24, Options{}) // the window size starts the rate clock
+	m = update(m, mkBatch(false, events(0, 700)))
+	c.advance(time.Second)
+	m = update(m, tickMsg{})
+	if m.rate != 700 {
+		t.Fatalf("first tick: rate=%d, want 700", m.rate)
+	}
+}
