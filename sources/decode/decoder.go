@@ -1,6 +1,6 @@
 // Package decode turns raw log lines into events.
 //
-// A Decoder knows nine formats (see Formats). It either uses the one it was
+// A Decoder knows ten formats (see Formats). It either uses the one it was
 // told to use, or detects the format of a source from its first lines and
 // still decodes each later line with whatever format fits it, so a mixed
 // file (a collector's output, a concatenation of logs) decodes line by line.
@@ -30,6 +30,7 @@ const (
 	FormatAccess      = "access"
 	FormatApacheError = "apache-error"
 	FormatAuditd      = "auditd"
+	FormatDpkg        = "dpkg"
 	FormatPlain       = "plain"
 )
 
@@ -40,7 +41,8 @@ const (
 type formatID uint8
 
 const (
-	fRFC5424 formatID = iota
+	fDpkg formatID = iota
+	fRFC5424
 	fRFC3164
 	fJournalJSON
 	fJSON
@@ -61,6 +63,7 @@ var formatNames = [numFormats]string{
 	fAccess:      FormatAccess,
 	fApacheError: FormatApacheError,
 	fAuditd:      FormatAuditd,
+	fDpkg:        FormatDpkg,
 	fPlain:       FormatPlain,
 }
 
@@ -68,7 +71,7 @@ var formatNames = [numFormats]string{
 func Formats() []string {
 	return []string{
 		FormatRFC3164, FormatRFC5424, FormatJournalJSON, FormatJSON, FormatLogfmt,
-		FormatAccess, FormatApacheError, FormatAuditd, FormatPlain,
+		FormatAccess, FormatApacheError, FormatAuditd, FormatDpkg, FormatPlain,
 	}
 }
 
@@ -217,6 +220,8 @@ func (d *Decoder) decodeAs(id formatID, ev *event.Event, s string, line sources.
 		return len(s) >= 20 && (s[0] == '[' || s[0] >= '0' && s[0] <= '9') && d.decodeApacheError(ev, s, arrival)
 	case fAuditd:
 		return len(s) >= 20 && (s[0] == 't' || s[0] == 'n') && d.decodeAuditd(ev, s)
+	case fDpkg:
+		return len(s) >= 28 && s[4] == '-' && s[10] == ' ' && d.decodeDpkg(ev, s, ref)
 	}
 	d.decodePlain(ev, s, arrival)
 	return true

@@ -44,6 +44,7 @@ func (d *Decoder) decodeRFC3164(ev *event.Event, s string, ref, arrival time.Tim
 	}
 	var c civil
 	var ok bool
+	tsAt := i
 	i, ok = d.parse3164Time(s, i, &c)
 	if !ok {
 		return false
@@ -79,6 +80,12 @@ func (d *Decoder) decodeRFC3164(ev *event.Event, s string, ref, arrival time.Tim
 	}
 
 	app, pid, n := parseTag(rest)
+	if n == 0 && !c.zone && tsAt+4 < len(s) && s[tsAt+4] == '-' {
+		// "2026-11-22 16:07:56 word ..." with no zone and no tag is not
+		// syslog but a program's own log (dpkg.log and the like): let the
+		// other formats have it.
+		return false
+	}
 	if n > 0 {
 		ev.App = d.text(app)
 		ev.PID = pid
