@@ -102,6 +102,7 @@ func pump(ctx context.Context, p *engine.Pipeline, srcs []sources.Source, w *eve
 				break
 			}
 		}
+		p.Recycle(batch)
 		if outErr == nil && len(ch) == 0 {
 			outErr = bw.Flush()
 		}
