@@ -223,3 +223,51 @@ func TestDemoStream(t *testing.T) {
 		t.Errorf("demo uses only sources %v", formats)
 	}
 }
+
+func TestStreamHugeLineBoundedMemory(t *testing.T) {
+	// A 10 MB line without a newline until its end, then an ordinary line:
+	// the huge one is cut with a visible marker, the next one still comes
+	// out, and the process never holds the whole line.
+	p := filepath.Join(t.TempDir(), "huge.log")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunk := bytes.Repeat([]byte("A"), 1<<20)
+	f.WriteString("Nov 22 03:05:49 web1 app[1]: ")
+	for i := 0; i < 10; i++ {
+		f.Write(chunk)
+	}
+	f.WriteString("\nNov 22 03:05:50 web1 sshd[2]: next line still read\n")
+	f.Close()
+
+	cmd := exec.Command(vigilBin, "stream", "--format", "json", p)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("vigil: %v: %s", err, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("got %d events, want 2", len(lines))
+	}
+	var huge, next struct {
+		Message   string
+		Truncated int64 `json:"truncated_bytes"`
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &huge); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(lines[1]), &next); err != nil {
+		t.Fatal(err)
+	}
+	if huge.Truncated < 10<<20-(64<<10) || !strings.Contains(huge.Message, "[truncated") || len(huge.Message) > 70<<10 {
+		t.Errorf("huge line: %d bytes truncated, message of %d bytes ending %q", huge.Truncated, len(huge.Message), huge.Message[max(0, len(huge.Message)-40):])
+	}
+	if next.Message != "next line still read" {
+		t.Errorf("next line: %q", next.Message)
+	}
+	if rss := maxRSS(cmd); rss > 20<<20 {
+		t.Errorf("max RSS %d MiB while reading a 10 MiB line: memory is not bounded", rss>>20)
+	}
+}
