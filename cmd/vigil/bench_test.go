@@ -140,6 +140,7 @@ func BenchmarkFollowLatency(b *testing.B) {
 		if err := cmd.Start(); err != nil {
 			b.Fatal(err)
 		}
+		b.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 		time.Sleep(300 * time.Millisecond) // let it reach the end and start following
 		start := time.Now()
 		lat := make([]time.Duration, 0, n)
@@ -182,8 +183,6 @@ func BenchmarkFollowLatency(b *testing.B) {
 		case <-time.After(30 * time.Second):
 			b.Fatalf("only %d of %d lines came out", len(lat), n)
 		}
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
 		f.Close()
 		slices.Sort(lat)
 		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
