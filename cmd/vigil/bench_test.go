@@ -183,6 +183,7 @@ func BenchmarkFollowLatency(b *testing.B) {
 		case <-time.After(30 * time.Second):
 			b.Fatalf("only %d of %d lines came out", len(lat), n)
 		}
+		_ = cmd.Process.Kill() // the Cleanup's second Kill and Wait are harmless
 		f.Close()
 		slices.Sort(lat)
 		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
