@@ -11,7 +11,13 @@
 // files), reads from offset 0 after a reopen, drops a pending partial line on
 // reopen, holds whole lines in memory, and calls os.Exit on stat errors that
 // can arise at any time while following, which no check before the call can
-// rule out. rotation_test.go measures the replacement with real logrotate.
+// rule out. rotation_test.go measures the replacement with real logrotate;
+// nxadm_compare_test.go runs v1.4.11 (CompleteLines, ReOpen, inotify) in the
+// same harness. Lost lines per 30 rotations at ~19k lines/s, median of 3
+// (ours/nxadm): create 0/835, copytruncate 51/114 (+30 torn for nxadm),
+// create_lagging 0/6944, copytruncate_lagging 6659/8037; nxadm also
+// duplicated up to 648 lines in some runs and never reports a loss. Backlog,
+// 1M lines: 6.6M lines/s ours, 0.38M nxadm.
 package file
 
 import (

@@ -73,6 +73,8 @@ type tortureResult struct {
 	reportedSkipped            int64
 	rotations                  int
 	elapsed                    time.Duration
+	catchUp                    time.Duration // from the writer's stop until the source was quiet
+	stop                       time.Duration // from cancel until Run returned
 }
 
 type tortureConfig struct {
@@ -228,10 +230,18 @@ func runTorture(t *testing.T, cfg tortureConfig) tortureResult {
 			break
 		}
 	}
+	res.catchUp = time.Since(start) - res.elapsed
 	cancel()
-	if err := <-runErr; err != nil {
-		t.Errorf("Run: %v", err)
+	stopAt := time.Now()
+	select {
+	case err := <-runErr:
+		if err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Errorf("Run did not return within 30 s of cancel")
 	}
+	res.stop = time.Since(stopAt)
 	close(stopConsumer)
 	<-consumerDone
 	if os.Getenv("VIGIL_TORTURE_DEBUG") != "" {
@@ -278,14 +288,18 @@ func inode(f *os.File) uint64 {
 
 func statIno(fi os.FileInfo) uint64 { return fi.Sys().(*syscall.Stat_t).Ino }
 
-func TestLogrotateTorture(t *testing.T) {
-	ours := func(path string) sources.Source {
-		src, err := Open(path, Options{Follow: true, PollInterval: 50 * time.Millisecond, RotateWait: 200 * time.Millisecond})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return src
+// oursTorture is our follower as the torture tests configure it.
+func oursTorture(t *testing.T, path string) sources.Source {
+	t.Helper()
+	src, err := Open(path, Options{Follow: true, PollInterval: 50 * time.Millisecond, RotateWait: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
 	}
+	return src
+}
+
+func TestLogrotateTorture(t *testing.T) {
+	ours := func(path string) sources.Source { return oursTorture(t, path) }
 	for _, tc := range []struct {
 		name         string
 		copytruncate bool
