@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -21,6 +22,11 @@ var vigilBin string
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "vigil-e2e-")
 	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	// Readable by everyone: one test runs the binary as nobody.
+	if err := os.Chmod(dir, 0o755); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
@@ -269,5 +275,41 @@ func TestStreamHugeLineBoundedMemory(t *testing.T) {
 	}
 	if rss := maxRSS(cmd); rss > 20<<20 {
 		t.Errorf("max RSS %d MiB while reading a 10 MiB line: memory is not bounded", rss>>20)
+	}
+}
+
+func TestNoDefaultSourcePermissionDenied(t *testing.T) {
+	// As an ordinary user (nobody) on a host whose log is root's alone, the
+	// message must say "permission denied" and suggest sudo.
+	if os.Geteuid() != 0 {
+		t.Fatal("this test needs root to create a root-only file and run vigil as nobody")
+	}
+	dir, err := os.MkdirTemp("", "vigil-perm-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	secret := filepath.Join(dir, "auth.log")
+	if err := os.WriteFile(secret, []byte(sampleLog), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "secure")
+	cmd := exec.Command(vigilBin)
+	cmd.Env = append(os.Environ(), "VIGIL_DEFAULT_SOURCES="+secret+":"+missing)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	err = cmd.Run()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 1 {
+		t.Fatalf("exit: %v, want code 1; stderr: %s", err, errb.String())
+	}
+	for _, want := range []string{secret + ": permission denied", missing + ": no such file", "sudo", "vigil demo"} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errb.String())
+		}
 	}
 }

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/klauspost/compress/gzip"
@@ -61,7 +63,9 @@ func TestCheck(t *testing.T) {
 
 func TestCheckPermission(t *testing.T) {
 	if os.Geteuid() == 0 {
-		t.Skip("root reads any file: permission denied cannot be produced")
+		// Root reads any file, so run this test again as nobody.
+		asNobody(t, "^TestCheckPermission$")
+		return
 	}
 	p := tempPath(t, "secret.log")
 	writeFile(t, p, "x\n")
@@ -70,6 +74,39 @@ func TestCheckPermission(t *testing.T) {
 	}
 	if err := Check(p); !errors.Is(err, fs.ErrPermission) || !strings.Contains(err.Error(), "permission denied") {
 		t.Fatalf("Check = %v", err)
+	}
+	if _, err := Open(p, Options{}); !errors.Is(err, fs.ErrPermission) {
+		t.Fatalf("Open = %v", err)
+	}
+}
+
+// asNobody re-runs the tests matching pattern in a copy of the test binary
+// as uid/gid 65534 and fails unless they pass there.
+func asNobody(t *testing.T, pattern string) {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "vigil-nobody-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	bin := filepath.Join(dir, "file.test")
+	data, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o777|os.ModeSticky); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-test.run="+pattern, "-test.v")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TMPDIR="+dir, "GOCOVERDIR=")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "--- PASS") {
+		t.Fatalf("as nobody: %v\n%s", err, out)
 	}
 }
 
