@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // AppendJSON appends e as one JSON object in the contract's format (no
@@ -184,7 +185,7 @@ func AppendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		if i+8 <= len(s) && plainWord(s[i:i+8]) {
+		if i+8 <= len(s) && plainWord(s, i) {
 			i += 8
 			continue
 		}
@@ -232,11 +233,11 @@ func AppendJSONString(dst []byte, s string) []byte {
 	return append(dst, '"')
 }
 
-// plainWord reports whether 8 bytes need no JSON escaping: all printable
-// ASCII other than '"' and '\\'.
-func plainWord(s string) bool {
-	w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+// plainWord reports whether the 8 bytes at s[i:] need no JSON escaping:
+// all printable ASCII other than '"' and '\\'. The caller guarantees
+// i+8 <= len(s); the load is one unaligned 8-byte read.
+func plainWord(s string, i int) bool {
+	w := *(*uint64)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))
 	const (
 		lo = 0x0101010101010101
 		hi = 0x8080808080808080

@@ -101,3 +101,12 @@ func BenchmarkAppendTime(b *testing.B) {
 		buf = AppendTime(buf[:0], tm)
 	}
 }
+
+func BenchmarkAppendJSONString(b *testing.B) {
+	s := "pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.9  user=root"
+	buf := make([]byte, 0, 1024)
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		buf = AppendJSONString(buf[:0], s)
+	}
+}
