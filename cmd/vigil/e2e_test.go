@@ -6,6 +6,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -311,5 +312,33 @@ func TestNoDefaultSourcePermissionDenied(t *testing.T) {
 		if !strings.Contains(errb.String(), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errb.String())
 		}
+	}
+}
+
+func TestStreamGlobAndGzip(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.log"), []byte(sampleLog), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte("Nov 21 01:00:00 web2 sshd[1]: Accepted publickey for bob from 192.0.2.7 port 4 ssh2\n"))
+	zw.Close()
+	if err := os.WriteFile(filepath.Join(dir, "b.log.1.gz"), gz.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := vigil(t, "", nil, "stream", "--format", "json", filepath.Join(dir, "*.log"), filepath.Join(dir, "*.gz"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if n := strings.Count(out, "\n"); n != 4 {
+		t.Fatalf("got %d events, want 4:\n%s", n, out)
+	}
+	if !strings.Contains(out, `"source":"file:`+filepath.Join(dir, "b.log.1.gz")+`"`) || !strings.Contains(out, "Accepted publickey for bob") {
+		t.Errorf("gz events missing:\n%s", out)
+	}
+	_, errOut, code = vigil(t, "", nil, "stream", filepath.Join(dir, "*.nothing"))
+	if code != 1 || !strings.Contains(errOut, "no file matches") {
+		t.Errorf("empty glob: exit %d, stderr %q", code, errOut)
 	}
 }

@@ -77,8 +77,8 @@ func (o Options) withDefaults() Options {
 // Open expands a user-written source (path, glob or .gz) into a
 // sources.Source. It returns an error (path and reason) if nothing matches and
 // the pattern is not a glob, or the path cannot be read. A glob that matches
-// nothing yet is not an error: while following, it picks up files as they
-// appear.
+// nothing is an error when not following; while following it is not, and
+// files are picked up as they appear.
 //
 // A .gz file is read to its end and never followed. Every file's batches are
 // named "file:" + its path (as matched, symlinks not resolved).
@@ -87,6 +87,12 @@ func Open(spec string, opts Options) (sources.Source, error) {
 	if isGlob(spec) {
 		if _, err := filepath.Match(spec, ""); err != nil {
 			return nil, fmt.Errorf("%s: bad pattern: %w", spec, err)
+		}
+		if !opts.Follow {
+			// Read once: a pattern that matches nothing now never will.
+			if m, _ := filepath.Glob(spec); len(m) == 0 {
+				return nil, fmt.Errorf("%s: no file matches", spec)
+			}
 		}
 		return &globSource{pattern: spec, opts: opts}, nil
 	}

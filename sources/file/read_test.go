@@ -253,8 +253,12 @@ func TestGlobToEnd(t *testing.T) {
 			t.Errorf("no batch named for %s: %v", n, names)
 		}
 	}
-	// A glob matching nothing is not an error; a bad pattern is.
-	if _, err := Open(filepath.Join(dir, "*.none"), Options{}); err != nil {
+	// A glob matching nothing is an error when reading once, not when
+	// following (files may appear); a bad pattern always is.
+	if _, err := Open(filepath.Join(dir, "*.none"), Options{}); err == nil || !strings.Contains(err.Error(), "no file matches") {
+		t.Fatalf("empty glob without follow: %v", err)
+	}
+	if _, err := Open(filepath.Join(dir, "*.none"), Options{Follow: true}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Open(filepath.Join(dir, "[.log"), Options{}); err == nil {
