@@ -9,8 +9,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -44,6 +42,11 @@ type follower struct {
 	files   []*tracked // oldest first; the last is what the path names
 	notices []event.Event
 	live    bool // reader only: the backlog has been read
+
+	// delivered holds, reader only, the fingerprints of the most recent
+	// generations of a copytruncated file that we read, so that a rotated
+	// copy of one of them is never read again (see truncated).
+	delivered []fingerprint
 
 	// Notifier-only state.
 	watched  map[string]bool
@@ -347,134 +350,6 @@ func (fw *follower) drain(ctx context.Context, t *tracked, older []*tracked) err
 		b := sources.Batch{Source: fw.name, ModTime: fi.ModTime(), Live: fw.live, Notices: fw.takeNotices(), Lines: lines}
 		if !send(ctx, fw.out, b) {
 			return nil
-		}
-	}
-}
-
-// truncated handles content that was cut (copytruncate, "> file"). The
-// bytes past our offset that the cut removed are read from the rotated copy
-// when one is found (same first line, at least as long as what we read);
-// what is still missing is reported in a log.integrity notice with its byte
-// count, and reading starts again at offset 0. When nothing at all is
-// missing, an incomplete line we hold is continued by the new content (a
-// writer that flushed in mid-line before the cut) instead of being dropped.
-// It returns false if ctx ended.
-func (fw *follower) truncated(ctx context.Context, t *tracked, off int64, truncs []int64) bool {
-	end := off // the old content is accounted for up to here
-	from := ""
-	if c, name := fw.findCopy(t, off); c != nil {
-		n, ok := fw.drainCopy(ctx, t, c, off)
-		c.Close()
-		if !ok {
-			return false
-		}
-		end, from = off+n, name
-	}
-	known := len(truncs) > 0
-	var skipped int64
-	if known {
-		// The first cut removed what lay past end; every later cut removed
-		// a whole generation we never saw.
-		skipped = max(truncs[0]-end, 0)
-		for _, s := range truncs[1:] {
-			skipped += s
-		}
-	}
-	// Otherwise the content was cut and regrown past our offset before any
-	// observation (the first line changed): how much followed end is
-	// unknown, and only the incomplete line we drop is counted.
-	if known && skipped == 0 {
-		t.lr.Rebase(&offsetReader{f: t.f}, 0)
-	} else {
-		skipped += t.lr.Reset(&offsetReader{f: t.f}, 0)
-	}
-	t.head = nil
-	p := sanitize.String(fw.path)
-	msg := fmt.Sprintf("%s was truncated at offset %d", p, off)
-	if from != "" {
-		msg += fmt.Sprintf("; read %d bytes from its copy %s", end-off, sanitize.String(from))
-	}
-	if known {
-		// Exact only up to the last size we observed: whatever the writer
-		// appended after that (for copytruncate, between logrotate's copy
-		// and its truncate) was never in any file we could read, and no
-		// reader can count it. So the count is a lower bound.
-		msg += fmt.Sprintf("; at least %d bytes skipped (written before the truncation and never read; bytes written between the last look and the cut cannot be counted)", skipped)
-	} else {
-		msg += fmt.Sprintf("; at least %d bytes skipped (rewritten before it was seen, the rest is unknown)", skipped)
-	}
-	fw.notice(event.Warning, true, msg, map[string]string{
-		"skipped_bytes": strconv.FormatInt(skipped, 10),
-		"offset":        strconv.FormatInt(off, 10),
-		"skipped_known": strconv.FormatBool(known),
-	})
-	return true
-}
-
-// findCopy looks in the file's directory for the copy a copytruncate left:
-// a regular file named after ours (app.log.1, app.log-20260101), not
-// compressed, at least off bytes long and with our first line where we saw
-// it. It returns the open copy and its name, or nil.
-func (fw *follower) findCopy(t *tracked, off int64) (*os.File, string) {
-	if len(t.head) == 0 {
-		return nil, ""
-	}
-	dir, base := filepath.Dir(fw.path), filepath.Base(fw.path)
-	if target, err := filepath.EvalSymlinks(fw.path); err == nil {
-		dir, base = filepath.Dir(target), filepath.Base(target)
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, ""
-	}
-	for _, e := range entries {
-		name := e.Name()
-		if name == base || !strings.HasPrefix(name, base) || !e.Type().IsRegular() || isCompressed(name) {
-			continue
-		}
-		c, err := os.Open(filepath.Join(dir, name))
-		if err != nil {
-			continue
-		}
-		fi, err := c.Stat()
-		if dev, ino := fileID(fi); err != nil || fi.Size() < off || (dev == t.dev && ino == t.ino) || !t.sameHead(c) {
-			c.Close()
-			continue
-		}
-		return c, filepath.Join(dir, name)
-	}
-	return nil, ""
-}
-
-// isCompressed reports names that logrotate compression produces.
-func isCompressed(name string) bool {
-	for _, ext := range []string{".gz", ".bz2", ".xz", ".zst", ".lz4", ".Z"} {
-		if strings.HasSuffix(name, ext) {
-			return true
-		}
-	}
-	return false
-}
-
-// drainCopy reads the copy c from off to its end, continuing the line
-// reader's state, and sends the lines. It returns the bytes read.
-func (fw *follower) drainCopy(ctx context.Context, t *tracked, c *os.File, off int64) (int64, bool) {
-	t.lr.Rebase(&offsetReader{f: c, off: off}, off)
-	fi, err := c.Stat()
-	if err != nil {
-		return 0, true
-	}
-	mtime := fi.ModTime()
-	for {
-		lines, err := t.lr.Read(0)
-		if len(lines) > 0 {
-			b := sources.Batch{Source: fw.name, ModTime: mtime, Live: true, Notices: fw.takeNotices(), Lines: lines}
-			if !send(ctx, fw.out, b) {
-				return 0, false
-			}
-		}
-		if err != nil {
-			return t.lr.Offset() - off, true
 		}
 	}
 }

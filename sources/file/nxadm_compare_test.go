@@ -140,11 +140,13 @@ func nxadmTailGoroutines() int {
 
 // TestNxadmTailComparison runs the logrotate torture harness with our
 // follower and with nxadm/tail, mode by mode in the same run, and logs lost,
-// duplicated, torn and reordered lines for both. It asserts only what
-// documents the replacement: nxadm/tail is not better than ours in any mode,
-// and it loses more lines than ours on rename rotation and whenever the
-// consumer lags three rotation periods, without a notice (it has no way to
-// send one). Exact loss counts vary from run to run and are not asserted.
+// duplicated, torn and reordered lines for both. It asserts only the
+// structural differences that document the replacement: nxadm/tail loses
+// more lines than ours on rename rotation and whenever the consumer lags
+// three rotation periods, and tears a line at most copytruncate rotations,
+// all without a notice (it has no way to send one). Without lag, copytruncate
+// loses the copy-to-truncate window in both, so their loss counts are only
+// logged. Exact counts vary from run to run and are not asserted.
 func TestNxadmTailComparison(t *testing.T) {
 	rotations := compareRotations()
 	ours := func(path string) sources.Source { return oursTorture(t, path) }
@@ -177,19 +179,31 @@ func TestNxadmTailComparison(t *testing.T) {
 					t.Fatalf("%s: the writer, logrotate or the follower did not run: %+v", r.who, r.r)
 				}
 			}
-			bad := func(r tortureResult) int { return r.lost + r.dup + r.torn + r.reordered }
-			if bad(n) < bad(o) {
-				t.Errorf("nxadm/tail did better than ours (%d vs %d lost+dup+torn+reordered): the package comment is out of date", bad(n), bad(o))
-			}
-			// Structural, not luck: on a rename it reopens the path without
-			// reading the old file to its end (lines the writer appended
-			// before it switched are lost), and a reader that lags reopens
-			// the current file and skips every generation in between.
-			// copytruncate without lag is left to the check above: there
-			// both lose the few lines between logrotate's copy and its
-			// truncate, in varying numbers.
-			if (tc.lag || !tc.copytruncate) && n.lost <= o.lost {
-				t.Errorf("nxadm/tail lost %d lines, ours %d: it reopens by name and should lose lines here", n.lost, o.lost)
+			// Only structural differences are asserted, not luck.
+			switch {
+			case tc.lag:
+				// It reopens the path and skips every generation rotated
+				// while its consumer was blocked; ours reads them from the
+				// rotated files or their copies.
+				bad := func(r tortureResult) int { return r.lost + r.dup + r.torn + r.reordered }
+				if n.lost <= o.lost || bad(n) <= bad(o) {
+					t.Errorf("nxadm/tail lost %d (lost+dup+torn+reordered %d), ours %d (%d): it should skip whole generations when it lags", n.lost, bad(n), o.lost, bad(o))
+				}
+			case !tc.copytruncate:
+				// On a rename it reopens the path without reading the old
+				// file to its end: lines the writer appended before it
+				// switched are lost.
+				if n.lost <= o.lost {
+					t.Errorf("nxadm/tail lost %d lines, ours %d: it should lose the old file's last lines", n.lost, o.lost)
+				}
+			default:
+				// Both lose the lines written between logrotate's copy and
+				// its truncate, in numbers that vary run to run; nxadm/tail
+				// also drops its partial line on reopen and delivers the
+				// rest of it as a torn line at nearly every truncation.
+				if n.torn <= o.torn {
+					t.Errorf("nxadm/tail tore %d lines, ours %d: it should tear one at most truncations", n.torn, o.torn)
+				}
 			}
 		})
 	}

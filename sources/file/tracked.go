@@ -11,9 +11,16 @@ import (
 	"github.com/vigil-sec/vigil/sources/linereader"
 )
 
-// fingerprintLen is how many bytes of a file's first line identify its
-// content, to notice a truncation that the file outgrew before we looked.
-const fingerprintLen = 64
+// fingerprintLen is how many bytes from a file's first whole line identify
+// its content: to notice a truncation that the file outgrew before we
+// looked, and to recognise rotated copies. It spans several lines, so that
+// content that repeats (a line's tail, a common message) does not pass for
+// the same generation.
+const fingerprintLen = 1024
+
+// minFingerprint is the shortest match accepted when a file is shorter than
+// a fingerprint (a generation copied while still tiny).
+const minFingerprint = 64
 
 // tracked is one open file (one inode) of a followed path. The descriptor is
 // ours until retire: a rotated or deleted file stays readable, and its inode
@@ -107,31 +114,34 @@ func (t *tracked) sync() (fi os.FileInfo, truncs []int64, prev int64, err error)
 }
 
 // setHead takes the fingerprint from the first line of lines that starts at
-// a known offset.
+// a known offset and the lines that follow it in the file, up to
+// fingerprintLen bytes.
 func (t *tracked) setHead(lines []sources.Line) {
-	for _, l := range lines {
-		if l.Offset >= 0 && len(l.Data) > 0 {
-			t.head = append([]byte(nil), l.Data[:min(len(l.Data), fingerprintLen)]...)
-			t.headOff = l.Offset
-			return
+	for i, l := range lines {
+		if l.Offset < 0 || len(l.Data) == 0 {
+			continue
 		}
+		head := make([]byte, 0, fingerprintLen)
+		next := l.Offset
+		for _, m := range lines[i:] {
+			if m.Offset != next || m.Truncated != 0 || len(head) >= fingerprintLen {
+				break
+			}
+			head = append(append(head, m.Data...), '\n')
+			next += int64(len(m.Data)) + 1
+		}
+		t.head, t.headOff = head[:min(len(head), fingerprintLen)], l.Offset
+		return
 	}
 }
 
 // headChanged reports whether the start of the file no longer matches the
-// first line we read from it.
+// first lines we read from it.
 func (t *tracked) headChanged() bool {
 	if len(t.head) == 0 {
 		return false
 	}
-	return !t.sameHead(t.f)
-}
-
-// sameHead reports whether f holds our fingerprint at the same offset.
-func (t *tracked) sameHead(f *os.File) bool {
-	var buf [fingerprintLen]byte
-	n, _ := f.ReadAt(buf[:len(t.head)], t.headOff)
-	return n == len(t.head) && string(buf[:n]) == string(t.head)
+	return !fingerprint{data: t.head, off: t.headOff}.in(t.f)
 }
 
 // offsetReader reads a file with pread from its own offset, so that the
