@@ -14,6 +14,7 @@ package decode
 import (
 	"strconv"
 	"time"
+	"unsafe"
 
 	"github.com/vigil-sec/vigil/event"
 	"github.com/vigil-sec/vigil/sanitize"
@@ -140,6 +141,10 @@ func New(opts Options) *Decoder {
 // when live); arrival is the time to use when the line has no timestamp at
 // all. A zero ref means arrival, a zero arrival means time.Now().
 //
+// The event keeps references into line.Data (Raw is line.Data, and Host,
+// App, Message and field strings may alias it), so the caller must never
+// modify line.Data afterwards; sources guarantee that for their batches.
+//
 // Decode sets Time (UTC), TimeGuessed, Host, App, PID, Severity, Message,
 // Fields (may be nil), Format, Offset, Truncated and Raw (= line.Data, not a
 // copy). It leaves Seq and Source zero. It never panics: should a decoder
@@ -167,9 +172,13 @@ func (d *Decoder) decodeLine(dst *event.Event, line sources.Line, ref, arrival t
 	if n := len(data); n > 0 && data[n-1] == '\r' {
 		data = data[:n-1]
 	}
-	// One string per line: every stored string is a substring of it unless
-	// it had to be escaped or unescaped.
-	s := string(data)
+	// Every stored string is a substring of the line unless it had to be
+	// escaped or unescaped. The line's bytes are shared, not copied: like
+	// Raw, which is line.Data itself, strings of the event alias the
+	// source's buffer, which by the sources.Line contract nothing writes
+	// again. That saves an allocation and a copy per line, and the batch's
+	// block stays the only copy of the text in memory.
+	s := unsafe.String(unsafe.SliceData(data), len(data))
 	d.clean = !sanitize.Needed(data)
 
 	// A source whose lines so far were all plain text has no preferred
