@@ -120,3 +120,25 @@ func TestTUIFollowsFile(t *testing.T) {
 	s.keys("q")
 	s.waitFor(5*time.Second, "EXITED=0")
 }
+
+func TestStreamColourOnlyOnTerminal(t *testing.T) {
+	p := writeFile(t, "app.log", "<27>1 2026-11-22T03:05:49Z web1 backup 7 - - backup failed\n<30>1 2026-11-22T03:05:50Z web1 backup 7 - - backup started\n")
+	// On a terminal: the severity is coloured.
+	s := startTmux(t, 100, 10, []string{"TERM=xterm-256color"}, "stream", p)
+	s.waitFor(5*time.Second, "EXITED=0")
+	if scr := s.screen(true); !strings.Contains(scr, "\x1b[") || !strings.Contains(scr, "backup failed") {
+		t.Errorf("no colour on a terminal:\n%q", scr)
+	}
+	// NO_COLOR set: plain text even on a terminal.
+	s = startTmux(t, 100, 10, []string{"TERM=xterm-256color", "NO_COLOR=1"}, "stream", p)
+	s.waitFor(5*time.Second, "EXITED=0")
+	scr := s.screen(true)
+	if !strings.Contains(scr, "backup failed") {
+		t.Fatalf("no output:\n%s", scr)
+	}
+	for _, line := range strings.Split(scr, "\n") {
+		if strings.Contains(line, "backup") && strings.Contains(line, "\x1b[") {
+			t.Errorf("colour despite NO_COLOR: %q", line)
+		}
+	}
+}
