@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -124,7 +125,7 @@ func showTUI(ctx context.Context, c *Config, opts engine.Options, srcs []sources
 	cancel()
 	// Source failures were shown in the UI as they happened.
 	<-done
-	if err == context.Canceled {
+	if errors.Is(err, context.Canceled) {
 		return nil
 	}
 	return err
