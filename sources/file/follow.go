@@ -15,6 +15,7 @@ import (
 	"github.com/vigil-sec/vigil/event"
 	"github.com/vigil-sec/vigil/sanitize"
 	"github.com/vigil-sec/vigil/sources"
+	"github.com/vigil-sec/vigil/sources/linereader"
 )
 
 // follower follows one path: the file it names now and every file it named
@@ -48,12 +49,32 @@ type follower struct {
 	// copy of one of them is never read again (see truncated).
 	delivered []fingerprint
 
+	// retired remembers, under mu, where reading stopped in files we let
+	// go (a symlink re-pointed away, a rotated file released), so that a
+	// path that names one of them again (a symlink pointed back) resumes
+	// there instead of delivering its lines a second time.
+	retired map[fileKey]resumePoint
+
 	// Notifier-only state.
 	watched  map[string]bool
 	gone     bool   // the path is missing and our file was deleted
 	problem  string // the last stat/open problem reported
 	inotifyW bool   // a "falling back to polling" notice was sent
 }
+
+// fileKey identifies a file by device and inode.
+type fileKey struct{ dev, ino uint64 }
+
+// resumePoint is where reading of a released file stopped, with the
+// fingerprint that tells the same file from a later one that reuses its
+// inode number.
+type resumePoint struct {
+	off  int64
+	head fingerprint
+}
+
+// maxRetired bounds the resume points a follower keeps.
+const maxRetired = 64
 
 // follow reads path's existing content, then follows it until ctx ends.
 // It returns nil on cancellation and an error only when the path cannot be
@@ -62,7 +83,7 @@ func follow(ctx context.Context, path string, opts Options, h *hub, out chan<- s
 	fw := &follower{
 		path: path, name: sourceName(path), opts: opts, hub: h, out: out,
 		events: make(chan struct{}, 1), wake: make(chan struct{}, 1),
-		watched: make(map[string]bool),
+		watched: make(map[string]bool), retired: make(map[fileKey]resumePoint),
 	}
 	t, err := openTracked(path)
 	switch {
@@ -167,6 +188,17 @@ func (fw *follower) adopt(fi os.FileInfo) {
 		// Replaced again between stat and open: the next scan adopts it.
 		t.f.Close()
 		return
+	}
+	fw.mu.Lock()
+	rp, back := fw.retired[fileKey{dev, ino}]
+	delete(fw.retired, fileKey{dev, ino})
+	fw.mu.Unlock()
+	if back && fi.Size() >= rp.off && rp.head.in(t.f) {
+		// A file we read before (same inode, same first lines: not a reused
+		// inode number): carry on where we stopped.
+		t.lr = linereader.New(&offsetReader{f: t.f, off: rp.off}, rp.off, 0)
+		t.head, t.headOff = rp.head.data, rp.head.off
+		fw.opts.Logger.Debug("path names a file read before; resuming", "path", fw.path, "ino", ino, "offset", rp.off)
 	}
 	prev := fw.newest()
 	switch {
@@ -376,6 +408,12 @@ func (fw *follower) retire(ctx context.Context, files []*tracked) error {
 				fw.files = append(fw.files[:i:i], fw.files[i+1:]...)
 				break
 			}
+		}
+		if len(t.head) > 0 {
+			if len(fw.retired) >= maxRetired {
+				clear(fw.retired) // a rare, bounded forgetting beats unbounded growth
+			}
+			fw.retired[fileKey{t.dev, t.ino}] = resumePoint{off: t.lr.Offset(), head: fingerprint{data: t.head, off: t.headOff}}
 		}
 		fw.mu.Unlock()
 		t.f.Close()

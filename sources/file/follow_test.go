@@ -200,6 +200,46 @@ func TestSymlinkRepointed(t *testing.T) {
 	}
 }
 
+// TestSymlinkPointedBack re-points a symlink away from a file and, once
+// that file has been released, back to it: reading resumes where it
+// stopped, so nothing is delivered twice and a line written meanwhile is not
+// lost.
+func TestSymlinkPointedBack(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.log"), filepath.Join(dir, "b.log")
+	cur := filepath.Join(dir, "current")
+	writeFile(t, a, "a1\n")
+	os.Symlink(a, cur)
+	src, err := Open(cur, fastOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, stop := start(t, src)
+	eventually(t, "a1", func() bool { return has(s.lines(), "a1") })
+	repoint := func(target string) {
+		os.Remove(cur + ".tmp")
+		if err := os.Symlink(target, cur+".tmp"); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(cur+".tmp", cur); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeFile(t, b, "b1\n")
+	repoint(b)
+	eventually(t, "b1", func() bool { return has(s.lines(), "b1") })
+	time.Sleep(4 * fastOpts.RotateWait) // a.log is released
+	appendFile(t, a, "a2\n")            // written while nobody points at it
+	repoint(a)
+	appendFile(t, a, "a3\n")
+	eventually(t, "a2 a3", func() bool { return has(s.lines(), "a2", "a3") })
+	time.Sleep(4 * fastOpts.PollInterval)
+	stop()
+	if got := joined(s.lines()); got != "a1|b1|a2|a3" {
+		t.Fatalf("lines %q, want a1|b1|a2|a3 (each once)", got)
+	}
+}
+
 // TestSymlinkOtherDir re-points a symlink to a file in another directory and
 // checks that writes there are seen promptly (its directory is watched).
 func TestSymlinkOtherDir(t *testing.T) {
