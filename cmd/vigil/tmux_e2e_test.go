@@ -26,7 +26,8 @@ func startTmux(t *testing.T, w, h int, env []string, args ...string) *tmuxSessio
 		t.Fatal("tmux is not installed: run scripts/test, which installs it")
 	}
 	s := &tmuxSession{t: t, socket: filepath.Join(t.TempDir(), "tmux.sock"), name: "vigil"}
-	cmdline := "env " + strings.Join(env, " ") + " " + vigilBin
+	// The test decides about NO_COLOR, not the environment it runs in.
+	cmdline := "env -u NO_COLOR " + strings.Join(env, " ") + " " + vigilBin
 	for _, a := range args {
 		cmdline += " '" + strings.ReplaceAll(a, "'", `'\''`) + "'"
 	}
