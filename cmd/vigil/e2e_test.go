@@ -345,3 +345,24 @@ func TestStreamGlobAndGzip(t *testing.T) {
 		t.Errorf("empty glob: exit %d, stderr %q", code, errOut)
 	}
 }
+
+func TestSourceSpellings(t *testing.T) {
+	// journald and remote collectors are not read by this build yet: a
+	// clear refusal, not a confusing "no such file". A file whose name
+	// merely starts with "journald" is still a file.
+	for _, spec := range []string{"journald", "journald:sshd.service", "vigil://127.0.0.1:7300"} {
+		_, errOut, code := vigil(t, "", nil, "stream", spec)
+		if code != 1 || !strings.Contains(errOut, "not supported by this build yet") {
+			t.Errorf("%s: exit %d, stderr %q", spec, code, errOut)
+		}
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "journald.log"), []byte(sampleLog), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(vigilBin, "stream", "journald.log")
+	cmd.Dir = dir
+	if out, err := cmd.Output(); err != nil || strings.Count(string(out), "\n") != 3 {
+		t.Errorf("journald.log as a file: %v, %q", err, out)
+	}
+}

@@ -47,7 +47,7 @@ func openSources(specs []string, in io.Reader, follow bool, log *slog.Logger) ([
 			out = append(out, stdin.New(in))
 			continue
 		}
-		if strings.HasPrefix(spec, "journald") || strings.HasPrefix(spec, "vigil://") || strings.HasPrefix(spec, "vigils://") {
+		if spec == "journald" || strings.HasPrefix(spec, "journald:") || strings.HasPrefix(spec, "vigil://") || strings.HasPrefix(spec, "vigils://") {
 			return nil, fmt.Errorf("%s: this kind of source is not supported by this build yet (files, globs, .gz and - are)", sanitize.String(spec))
 		}
 		src, err := file.Open(spec, file.Options{Follow: follow, Logger: log})
