@@ -15,6 +15,7 @@ require (
 	github.com/leodido/go-syslog/v4 v4.5.0
 	github.com/nxadm/tail v1.4.11
 	github.com/spf13/cobra v1.10.2
+	go.yaml.in/yaml/v3 v3.0.6
 )
 
 require (

@@ -1,0 +1,252 @@
+package rules
+
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/vigil-sec/vigil/event"
+)
+
+// Apply tags e with every enabled rule in its scope that matches, in rule
+// order. It appends the rules' categories to e.Categories (no duplicates;
+// the first matching rule's categories come first), appends their IDs to
+// e.Rules, fills e.Fields from the named captures and sets e.Severity for
+// rules that override it.
+//
+// A rule is skipped whole when one of its categories contradicts one the
+// event already carries (auth.success against auth.failure): the first
+// judgement stands, and every category on the event still names the rule
+// that set it.
+//
+// A captured field is stored only when the event has no value for it yet,
+// so the decoder's fields and earlier rules' captures win. Captured values
+// are substrings of e.Message, which the decoder has already sanitised,
+// so they are stored as they are and allocate nothing.
+//
+// When e has no categories or rules yet, Apply stores the rule's own
+// Categories and a shared one-element IDs slice instead of copies: both are
+// full (len == cap), so appending to them copies, but their elements must
+// never be written in place.
+//
+// Apply allocates nothing when no rule matches. It reads only e and the
+// Set, so any number of goroutines may call it on different events.
+func (s *Set) Apply(e *event.Event) {
+	s.apply(e, nil)
+}
+
+// Step is what one rule in an event's scope did with it, for explaining
+// tags ("vigil rules test").
+type Step struct {
+	Rule *Rule
+	// Fired is set when the rule tagged the event.
+	Fired bool
+	// Reason says why the rule did not fire; "" when it fired.
+	Reason string
+	// Pattern is the index in Rule.Match of the pattern that matched, -1
+	// when none did or the rule has no patterns.
+	Pattern int
+	// Captures are the named captures of the matching pattern.
+	Captures []Capture
+}
+
+// Capture is one named capture of a matching pattern.
+type Capture struct {
+	Field string
+	Value string
+	// Stored is false when the event already had a value for the field,
+	// which was kept.
+	Stored bool
+}
+
+// Explain applies the Set to e like Apply and returns, for every enabled
+// rule in e's scope, in order, whether it fired and why or why not. It
+// allocates freely; it is meant for testing rules, not for the hot path.
+func (s *Set) Explain(e *event.Event) []Step {
+	steps := []Step{}
+	s.apply(e, &steps)
+	return steps
+}
+
+// apply is Apply, recording each rule's outcome in trace when it is not nil.
+func (s *Set) apply(e *event.Event, trace *[]Step) {
+	c := cursor{lists: [3][]*Rule{s.appRules(e.App), s.byFormat[e.Format], s.any}}
+	for r := c.next(); r != nil; r = c.next() {
+		loc, alt, why := r.test(e)
+		if why == "" {
+			if bad := contradiction(e, r); bad != "" {
+				why = "skipped: " + bad + " contradicts a category already on the event"
+			}
+		}
+		if why != "" {
+			if trace != nil {
+				*trace = append(*trace, Step{Rule: r, Reason: why, Pattern: -1})
+			}
+			continue
+		}
+		var st *Step
+		if trace != nil {
+			*trace = append(*trace, Step{Rule: r, Fired: true, Pattern: alt})
+			st = &(*trace)[len(*trace)-1]
+		}
+		tag(e, r, loc, alt, st)
+	}
+}
+
+// cursor walks up to three rule lists, each in rule order, as one list in
+// rule order, so categories come out in the order the rules are defined
+// whichever index found them.
+type cursor struct {
+	lists [3][]*Rule
+}
+
+func (c *cursor) next() *Rule {
+	best := -1
+	for i, l := range c.lists {
+		if len(l) > 0 && (best < 0 || l[0].order < c.lists[best][0].order) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	r := c.lists[best][0]
+	c.lists[best] = c.lists[best][1:]
+	return r
+}
+
+// appRules returns the rules for program app, compared case-insensitively.
+// Program names are nearly always lower case already; an upper-case ASCII
+// name (CRON) is lowered in a stack buffer, since a map lookup with
+// string(bytes) does not allocate.
+func (s *Set) appRules(app string) []*Rule {
+	if rs, ok := s.byApp[app]; ok || app == "" {
+		return rs
+	}
+	var buf [64]byte
+	if len(app) > len(buf) {
+		return s.byApp[strings.ToLower(app)]
+	}
+	upper := false
+	for i := 0; i < len(app); i++ {
+		c := app[i]
+		if c >= utf8.RuneSelf {
+			return s.byApp[strings.ToLower(app)]
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+			upper = true
+		}
+		buf[i] = c
+	}
+	if !upper {
+		return nil
+	}
+	return s.byApp[string(buf[:len(app)])]
+}
+
+// test reports whether r matches e: the cheap checks first (format,
+// literals, field conditions), then each pattern behind its own literal
+// guard. It returns the capture positions of the matching pattern (nil
+// when the rule has none or the pattern names no captures), its index, and
+// "" or the reason the rule does not match. Reasons are constants, so a
+// miss allocates nothing.
+func (r *Rule) test(e *event.Event) (loc []int, alt int, why string) {
+	if len(r.Formats) > 0 && !slices.Contains(r.Formats, e.Format) {
+		return nil, -1, "format not in formats:"
+	}
+	msg := e.Message
+	for _, lit := range r.Contains {
+		if !strings.Contains(msg, lit) {
+			return nil, -1, "a contains: literal is missing"
+		}
+	}
+	if len(r.ContainsAny) > 0 {
+		found := false
+		for _, lit := range r.ContainsAny {
+			if strings.Contains(msg, lit) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return nil, -1, "no contains_any: literal is present"
+		}
+	}
+	for i := range r.Fields {
+		if !r.Fields[i].holds(e) {
+			return nil, -1, "a fields: condition does not hold"
+		}
+	}
+	if len(r.Match) == 0 {
+		return nil, -1, ""
+	}
+	for i, re := range r.Match {
+		if g := r.guards[i]; g != "" && !strings.Contains(msg, g) {
+			continue
+		}
+		if re.NumSubexp() == 0 {
+			if re.MatchString(msg) {
+				return nil, i, ""
+			}
+			continue
+		}
+		if loc := re.FindStringSubmatchIndex(msg); loc != nil {
+			return loc, i, ""
+		}
+	}
+	return nil, -1, "no match: pattern matches"
+}
+
+// contradiction returns the category of r that contradicts one e already
+// carries, or "".
+func contradiction(e *event.Event, r *Rule) string {
+	for _, c := range r.Categories {
+		for _, have := range e.Categories {
+			if contradicts(c, have) {
+				return c
+			}
+		}
+	}
+	return ""
+}
+
+// tag records that r matched e with capture positions loc of pattern alt.
+func tag(e *event.Event, r *Rule, loc []int, alt int, st *Step) {
+	if len(e.Categories) == 0 {
+		e.Categories = r.Categories
+	} else {
+		for _, c := range r.Categories {
+			if !slices.Contains(e.Categories, c) {
+				e.Categories = append(e.Categories, c)
+			}
+		}
+	}
+	if len(e.Rules) == 0 {
+		e.Rules = r.ids
+	} else if !slices.Contains(e.Rules, r.ID) {
+		e.Rules = append(e.Rules, r.ID)
+	}
+	if r.HasSeverity {
+		e.Severity = r.Severity
+	}
+	if loc == nil {
+		return
+	}
+	msg := e.Message
+	for j, name := range r.captures[alt] {
+		if j == 0 || name == "" || loc[2*j] < 0 || loc[2*j] == loc[2*j+1] {
+			continue
+		}
+		// A substring of the sanitised message is itself sanitised: no
+		// escaping again, no copy.
+		v := msg[loc[2*j]:loc[2*j+1]]
+		stored := e.Fields[name] == ""
+		if stored {
+			e.SetField(name, v)
+		}
+		if st != nil {
+			st.Captures = append(st.Captures, Capture{Field: name, Value: v, Stored: stored})
+		}
+	}
+}

@@ -1,0 +1,123 @@
+// Package rules tags events with security categories and normalised fields.
+//
+// Rules are written in YAML (see the files under builtin/ for the format),
+// loaded and validated once into an immutable Set, and applied to each
+// decoded event with (*Set).Apply. A Set is safe for concurrent use: every
+// decoder goroutine may apply the same Set.
+//
+// Matching is built for a million lines a second: rules are indexed by
+// program name (and by format for rules scoped by format only), so most
+// rules are never tried on most lines; every rule is guarded by literal
+// substring checks (its own contains: lists and the longest literal each
+// regexp requires) before any regexp runs; and a line that no rule matches
+// costs no allocation.
+package rules
+
+import (
+	"regexp"
+
+	"github.com/vigil-sec/vigil/event"
+)
+
+// Rule is one validated rule. Rules are shared by every event they tag and
+// must not be modified after loading.
+type Rule struct {
+	// ID is the unique rule ID, [a-z0-9][a-z0-9.-]*; events name it in Rules.
+	ID          string
+	Description string
+	// Categories are category IDs, most specific first.
+	Categories []string
+	// Apps are the lower-cased program names the rule applies to
+	// (event.App compared case-insensitively).
+	Apps []string
+	// Units are journald unit names. They are stored for the journald
+	// scope to come and do not take part in matching yet.
+	Units []string
+	// Formats restricts the rule to events of these decoder formats
+	// (event.Format); with no Apps it is also the rule's scope.
+	Formats []string
+	// AnyApp is set when the rule applies to every program; a rule without
+	// Apps or Formats must say so explicitly.
+	AnyApp bool
+	// Contains are literals that must all occur in the message.
+	Contains []string
+	// ContainsAny are literals of which at least one must occur.
+	ContainsAny []string
+	// Match are alternative patterns against the message: the first one
+	// that matches fills the fields named by its captures. With no Match
+	// the literal checks decide alone.
+	Match []*regexp.Regexp
+	// Fields are conditions on the event's fields, all of which must hold.
+	Fields []FieldCond
+	// Severity overrides the event's severity when HasSeverity is set.
+	Severity    event.Severity
+	HasSeverity bool
+	// Control is the NZISM 16.6 control the rule serves, e.g. "16.6.9".
+	Control string
+	// Disabled rules are kept in the Set (so "rules list" can show them)
+	// but never applied.
+	Disabled bool
+	// File and Line say where the rule was defined (for a rule overridden
+	// by a later file, where the override was defined).
+	File string
+	Line int
+
+	// guards[i] is the longest literal that any match of Match[i] must
+	// contain, "" if it has none worth checking.
+	guards []string
+	// captures[i][j] is the contract field filled by capture group j of
+	// Match[i], "" for unnamed groups.
+	captures [][]string
+	// ids is []string{ID}. It and Categories are full slices (len == cap)
+	// handed to the first event a rule tags, so that common case allocates
+	// nothing; a later append to them copies.
+	ids []string
+	// order is the rule's position in the Set, the order rules are tried.
+	order int
+}
+
+// FieldCond is a condition on one event field. A value with no regexp
+// metacharacters is compared for equality ("root" means exactly root);
+// anything else is an unanchored Go regexp ("^5" means starts with 5). A
+// missing field reads as the empty string.
+type FieldCond struct {
+	Field string
+	// Equal is the literal the field must equal when Regexp is nil.
+	Equal  string
+	Regexp *regexp.Regexp
+}
+
+// holds reports whether the condition is true for e.
+func (c *FieldCond) holds(e *event.Event) bool {
+	v := e.Fields[c.Field]
+	if c.Regexp == nil {
+		return v == c.Equal
+	}
+	return c.Regexp.MatchString(v)
+}
+
+// ContractFields lists the normalised field names a capture group may use,
+// from the outside contract.
+func ContractFields() []string {
+	return []string{
+		"user", "target_user", "src_ip", "src_port", "dst_ip", "command", "unit",
+		"package", "version", "group", "tty", "path", "status", "method", "uri", "exit_code",
+	}
+}
+
+// Categories lists the 21 security category IDs rules may assign.
+func Categories() []string {
+	return []string{
+		"auth.success", "auth.failure", "auth.logout", "privilege.use", "privilege.failure",
+		"account.change", "permission.change", "access.denied", "security.alert",
+		"software.change", "system.startup", "system.shutdown", "service.failure",
+		"service.restart", "config.change", "time.change", "log.integrity",
+		"system.recovery", "maintenance", "data.transfer", "data.access",
+	}
+}
+
+// contradicts reports whether categories a and b cannot both describe one
+// line: a logon either succeeded or failed.
+func contradicts(a, b string) bool {
+	return a == "auth.success" && b == "auth.failure" || a == "auth.failure" && b == "auth.success"
+}

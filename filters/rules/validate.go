@@ -1,0 +1,423 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"regexp/syntax"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/vigil-sec/vigil/event"
+	"go.yaml.in/yaml/v3"
+)
+
+// minGuard is the shortest literal worth a strings.Contains before a
+// regexp: shorter ones occur in too many lines to rule anything out.
+const minGuard = 3
+
+// ruleKeys are the keys a rule may have; anything else is an error, so a
+// misspelt key (categorie:, contain:) never silently widens a rule.
+func ruleKeys() []string {
+	return []string{
+		"id", "description", "categories", "apps", "units", "formats", "any_app",
+		"contains", "contains_any", "match", "fields", "severity", "control", "disabled",
+	}
+}
+
+// validID is the syntax of a rule ID.
+func validID(id string) bool {
+	if id == "" || !isLowerDigit(id[0]) {
+		return false
+	}
+	for i := 1; i < len(id); i++ {
+		if c := id[i]; !isLowerDigit(c) && c != '.' && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+func isLowerDigit(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
+
+// compileRule validates one rule node and compiles it. It returns the rule
+// (nil when it has no usable ID) and every problem found in it.
+func compileRule(file string, n *yaml.Node) (*Rule, ErrorList) {
+	var errs ErrorList
+	r := &Rule{File: file, Line: n.Line}
+	fail := func(line int, format string, args ...any) {
+		errs = append(errs, &Error{File: file, Line: line, Rule: r.ID, Reason: fmt.Sprintf(format, args...)})
+	}
+	if n.Kind != yaml.MappingNode {
+		fail(n.Line, "a rule is a mapping of keys such as id:, categories:, match:")
+		return nil, errs
+	}
+	// The ID comes first so every later message can name the rule.
+	keys := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Value == "id" {
+			if s, ok := scalar(v); ok && validID(s) {
+				r.ID = s
+			} else {
+				fail(v.Line, "id %q: must match [a-z0-9][a-z0-9.-]*", v.Value)
+			}
+		}
+	}
+	known := ruleKeys()
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode || !slices.Contains(known, k.Value) {
+			fail(k.Line, "unknown key %q (known: %s)", k.Value, strings.Join(known, ", "))
+			continue
+		}
+		if _, dup := keys[k.Value]; dup {
+			fail(k.Line, "key %q given twice", k.Value)
+			continue
+		}
+		keys[k.Value] = v
+	}
+	if _, ok := keys["id"]; !ok {
+		fail(n.Line, "no id")
+	}
+	str := func(key string) string {
+		v := keys[key]
+		if v == nil {
+			return ""
+		}
+		s, ok := scalar(v)
+		if !ok {
+			fail(v.Line, "%s: must be a string", key)
+		}
+		return s
+	}
+	list := func(key string) []string {
+		v := keys[key]
+		if v == nil {
+			return nil
+		}
+		ss, ok := strings1(v)
+		if !ok {
+			fail(v.Line, "%s: must be a string or a list of strings", key)
+		}
+		for _, s := range ss {
+			if s == "" {
+				fail(v.Line, "%s: empty string", key)
+			}
+		}
+		return slices.Clip(ss)
+	}
+	boolean := func(key string) bool {
+		v := keys[key]
+		if v == nil {
+			return false
+		}
+		b, err := strconv.ParseBool(v.Value)
+		if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" || err != nil {
+			fail(v.Line, "%s: must be true or false", key)
+		}
+		return b
+	}
+
+	r.Description = str("description")
+	r.Control = str("control")
+	r.Disabled = boolean("disabled")
+	r.AnyApp = boolean("any_app")
+	r.Categories = list("categories")
+	r.Apps = list("apps")
+	for i, a := range r.Apps {
+		r.Apps[i] = strings.ToLower(a)
+	}
+	r.Units = list("units")
+	r.Formats = list("formats")
+	r.Contains = list("contains")
+	r.ContainsAny = list("contains_any")
+	if r.ID != "" {
+		r.ids = []string{r.ID}
+	}
+
+	cats := Categories()
+	for _, c := range r.Categories {
+		if !slices.Contains(cats, c) {
+			fail(keys["categories"].Line, "unknown category %q (known: %s)", c, strings.Join(cats, ", "))
+		}
+	}
+	for i, c := range r.Categories {
+		if slices.Contains(r.Categories[:i], c) {
+			fail(keys["categories"].Line, "category %q listed twice", c)
+		}
+		for _, d := range r.Categories[:i] {
+			if contradicts(c, d) {
+				fail(keys["categories"].Line, "categories %q and %q contradict each other", d, c)
+			}
+		}
+	}
+	if s := str("severity"); s != "" {
+		sev, ok := event.ParseSeverity(s)
+		if !ok {
+			fail(keys["severity"].Line, "severity %q: must be one of emerg alert crit err warning notice info debug", s)
+		}
+		r.Severity, r.HasSeverity = sev, ok
+	}
+	if v := keys["fields"]; v != nil {
+		r.Fields = compileFields(v, fail)
+	}
+	if v := keys["match"]; v != nil {
+		pats, ok := strings1(v)
+		if !ok {
+			fail(v.Line, "match: must be a regexp or a list of regexps")
+		}
+		lines := itemLines(v)
+		for i, p := range pats {
+			re, guard, caps, err := compileMatch(p, len(r.Contains)+len(r.ContainsAny) > 0)
+			if err != nil {
+				fail(lines[i], "match %q: %v", p, err)
+				continue
+			}
+			r.Match = append(r.Match, re)
+			r.guards = append(r.guards, guard)
+			r.captures = append(r.captures, caps)
+		}
+	}
+
+	// Requirements that a rule which only disables another need not meet.
+	if !r.Disabled {
+		if len(r.Categories) == 0 {
+			fail(n.Line, "no categories")
+		}
+		if keys["match"] == nil && len(r.Contains) == 0 && len(r.ContainsAny) == 0 {
+			fail(n.Line, "no match: and no contains: (a rule must look at the message)")
+		}
+		if len(r.Apps) == 0 && len(r.Formats) == 0 && !r.AnyApp {
+			fail(n.Line, "no apps: or formats: (set any_app: true to try the rule on every line, which costs every line)")
+		}
+	}
+	if r.AnyApp && len(r.Apps) > 0 {
+		fail(keys["any_app"].Line, "any_app: true and apps: together (choose one)")
+	}
+	if r.ID == "" {
+		return nil, errs
+	}
+	return r, errs
+}
+
+// compileFields compiles the fields: mapping of a rule.
+func compileFields(v *yaml.Node, fail func(int, string, ...any)) []FieldCond {
+	if v.Kind != yaml.MappingNode {
+		fail(v.Line, "fields: must be a mapping of field name to value or regexp")
+		return nil
+	}
+	var conds []FieldCond
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, val := v.Content[i], v.Content[i+1]
+		name, ok := scalar(k)
+		if !ok || name == "" {
+			fail(k.Line, "fields: a field name must be a non-empty string")
+			continue
+		}
+		pat, ok := scalar(val)
+		if !ok {
+			fail(val.Line, "fields: %s: must be a string", name)
+			continue
+		}
+		c := FieldCond{Field: name, Equal: pat}
+		if regexp.QuoteMeta(pat) != pat {
+			re, err := regexp.Compile(pat)
+			if err != nil {
+				fail(val.Line, "fields: %s: %q: %v", name, pat, cleanRegexpError(err))
+				continue
+			}
+			c.Regexp = re
+		}
+		conds = append(conds, c)
+	}
+	return conds
+}
+
+// compileMatch compiles one match: pattern, checks that every named
+// capture is a contract field, and finds the literal that guards it.
+func compileMatch(p string, prefiltered bool) (re *regexp.Regexp, guard string, caps []string, err error) {
+	re, err = regexp.Compile(p)
+	if err != nil {
+		return nil, "", nil, cleanRegexpError(err)
+	}
+	fields := ContractFields()
+	caps = re.SubexpNames()
+	for i, name := range caps {
+		if i == 0 || name == "" {
+			continue
+		}
+		if !slices.Contains(fields, name) {
+			return nil, "", nil, fmt.Errorf("capture %q is not a contract field (%s)", name, strings.Join(fields, ", "))
+		}
+		if slices.Contains(caps[:i], name) {
+			return nil, "", nil, fmt.Errorf("capture %q named twice", name)
+		}
+	}
+	if err := CheckCost(p, prefiltered); err != nil {
+		return nil, "", nil, err
+	}
+	return re, RequiredLiteral(p), caps, nil
+}
+
+// CheckCost reports why pattern p would be too slow to run on every line
+// of its scope, or nil. prefiltered says whether the rule has contains: or
+// contains_any: literals that are checked before the regexp.
+//
+// A regexp is cheap when some case-sensitive literal of at least three
+// bytes must occur in every match: the rule checks for it with
+// strings.Contains (a vectorised scan) and most lines never reach the
+// regexp engine. (?i) defeats that, and Go's regexp also loses its own
+// literal fast path under it (golang/go#48955): such a regexp costs
+// 2–3 µs on every line, about forty times a literal-led one.
+func CheckCost(p string, prefiltered bool) error {
+	if prefiltered {
+		return nil
+	}
+	if strings.HasPrefix(p, "(?i)") {
+		return fmt.Errorf("(?i) makes the regexp run on every line at ~2-3 µs each; add contains: or contains_any: with a literal the message must hold, or spell the case variants out")
+	}
+	if RequiredLiteral(p) == "" {
+		return fmt.Errorf("no literal of %d+ bytes that every match must contain, so the regexp runs on every line; add contains: or contains_any:, or start the pattern with fixed text", minGuard)
+	}
+	return nil
+}
+
+// RequiredLiteral returns the longest case-sensitive literal that every
+// match of p must contain, or "" if there is none of at least three bytes.
+func RequiredLiteral(p string) string {
+	re, err := syntax.Parse(p, syntax.Perl)
+	if err != nil {
+		return ""
+	}
+	lit := required(re.Simplify())
+	if len(lit) < minGuard {
+		return ""
+	}
+	return lit
+}
+
+// required returns the longest literal every match of re contains.
+func required(re *syntax.Regexp) string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 {
+			return ""
+		}
+		return string(re.Rune)
+	case syntax.OpCapture, syntax.OpPlus:
+		return required(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return required(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		// Adjacent literals split by a capture boundary, as in
+		// "for (?P<user>root)", join up into one longer literal.
+		best, run := "", ""
+		for _, sub := range re.Sub {
+			if s := required(sub); s != "" && exact(sub) {
+				run += s
+			} else {
+				run = ""
+				if len(s) > len(best) {
+					best = s
+				}
+			}
+			if len(run) > len(best) {
+				best = run
+			}
+		}
+		return best
+	}
+	return ""
+}
+
+// exact reports whether re matches exactly the literal required returns,
+// so that it may be joined with its neighbours.
+func exact(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return re.Flags&syntax.FoldCase == 0
+	case syntax.OpCapture:
+		return exact(re.Sub[0])
+	}
+	return false
+}
+
+// cleanRegexpError drops the "error parsing regexp: " prefix that the
+// message around it already implies.
+func cleanRegexpError(err error) error {
+	if e, ok := err.(*syntax.Error); ok {
+		return fmt.Errorf("%s: `%s`", e.Code, e.Expr)
+	}
+	return err
+}
+
+// scalar returns a scalar node's value. Numbers and booleans are accepted
+// as their text (status: 500); null, lists and mappings are not.
+func scalar(n *yaml.Node) (string, bool) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return "", false
+	}
+	return n.Value, true
+}
+
+// strings1 returns a list of scalars, or a single scalar as a list of one.
+func strings1(n *yaml.Node) ([]string, bool) {
+	if s, ok := scalar(n); ok {
+		return []string{s}, true
+	}
+	if n.Kind != yaml.SequenceNode {
+		return nil, false
+	}
+	ss := make([]string, 0, len(n.Content))
+	for _, c := range n.Content {
+		s, ok := scalar(c)
+		if !ok {
+			return nil, false
+		}
+		ss = append(ss, s)
+	}
+	return ss, true
+}
+
+// itemLines returns the line of each item of a scalar or sequence node.
+func itemLines(n *yaml.Node) []int {
+	if n.Kind != yaml.SequenceNode {
+		return []int{n.Line}
+	}
+	lines := make([]int, len(n.Content))
+	for i, c := range n.Content {
+		lines[i] = c.Line
+	}
+	return lines
+}
+
+// yamlErrorLine finds the line in a yaml.v3 syntax error ("yaml: line 3:
+// ..."), 1 when it names none.
+func yamlErrorLine(err error) int {
+	s := err.Error()
+	if i := strings.Index(s, "line "); i >= 0 {
+		j := i + 5
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if n, err := strconv.Atoi(s[i+5 : j]); err == nil {
+			return n
+		}
+	}
+	return 1
+}
+
+// yamlErrorReason is the error without the "yaml: line N: " prefix that
+// Error already puts in FILE:LINE form.
+func yamlErrorReason(err error) string {
+	s := strings.TrimPrefix(err.Error(), "yaml: ")
+	if strings.HasPrefix(s, "line ") {
+		if i := strings.Index(s, ": "); i >= 0 {
+			s = s[i+2:]
+		}
+	}
+	return "YAML: " + s
+}
