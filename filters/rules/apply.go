@@ -147,7 +147,8 @@ func (s *Set) appRules(app string) []*Rule {
 
 // test reports whether r matches e: the cheap checks first (format,
 // literals, field conditions), then each pattern behind its own literal
-// guard. It returns the capture positions of the matching pattern (nil
+// guards (the prefix of an anchored pattern, the longest literal any match
+// holds). It returns the capture positions of the matching pattern (nil
 // when the rule has none or the pattern names no captures), its index, and
 // "" or the reason the rule does not match. Reasons are constants, so a
 // miss allocates nothing.
@@ -182,6 +183,9 @@ func (r *Rule) test(e *event.Event) (loc []int, alt int, why string) {
 		return nil, -1, ""
 	}
 	for i, re := range r.Match {
+		if p := r.prefixes[i]; p != "" && !strings.HasPrefix(msg, p) {
+			continue
+		}
 		if g := r.guards[i]; g != "" && !strings.Contains(msg, g) {
 			continue
 		}

@@ -208,6 +208,21 @@ func TestDisableOnly(t *testing.T) {
 	}
 }
 
+func TestAnchoredPrefix(t *testing.T) {
+	for p, want := range map[string]string{
+		`^Accepted \S+ for root`:                 "Accepted ",
+		`^Invalid user (?P<user>\S*) from`:       "Invalid user ",
+		`^(?:Connection closed|Disconnected) by`: "",
+		`Accepted \S+`:                           "",
+		`(?m)^Accepted`:                          "",
+		`^(?P<user>root) logged`:                 "root logged",
+	} {
+		if got := anchoredPrefix(p); got != want {
+			t.Errorf("anchoredPrefix(%q) = %q, want %q", p, got, want)
+		}
+	}
+}
+
 func TestRequiredLiteral(t *testing.T) {
 	for p, want := range map[string]string{
 		`Failed password for (?P<user>\S+)`:       "Failed password for ",

@@ -65,6 +65,9 @@ type Rule struct {
 	// guards[i] is the longest literal that any match of Match[i] must
 	// contain, "" if it has none worth checking.
 	guards []string
+	// prefixes[i] is the literal every match of Match[i] starts the
+	// message with, when the pattern is anchored by ^; else "".
+	prefixes []string
 	// captures[i][j] is the contract field filled by capture group j of
 	// Match[i], "" for unnamed groups.
 	captures [][]string

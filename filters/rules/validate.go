@@ -176,6 +176,7 @@ func compileRule(file string, n *yaml.Node) (*Rule, ErrorList) {
 			}
 			r.Match = append(r.Match, re)
 			r.guards = append(r.guards, guard)
+			r.prefixes = append(r.prefixes, anchoredPrefix(p))
 			r.captures = append(r.captures, caps)
 		}
 	}
@@ -258,6 +259,29 @@ func compileMatch(p string, prefiltered bool) (re *regexp.Regexp, guard string, 
 		return nil, "", nil, err
 	}
 	return re, RequiredLiteral(p), caps, nil
+}
+
+// anchoredPrefix returns the literal that every match of p starts with
+// when p is anchored at the start of the text (^Accepted ...), else "".
+// A line is then checked with strings.HasPrefix, which is cheaper and
+// rules out more lines than a search for the pattern's longest literal.
+func anchoredPrefix(p string) string {
+	re, err := syntax.Parse(p, syntax.Perl)
+	if err != nil {
+		return ""
+	}
+	re = re.Simplify()
+	if re.Op != syntax.OpConcat || len(re.Sub) < 2 || re.Sub[0].Op != syntax.OpBeginText {
+		return ""
+	}
+	prefix := ""
+	for _, sub := range re.Sub[1:] {
+		if !exact(sub) {
+			break
+		}
+		prefix += required(sub)
+	}
+	return prefix
 }
 
 // CheckCost reports why pattern p would be too slow to run on every line
