@@ -70,7 +70,10 @@ func (s *Set) Explain(e *event.Event) []Step {
 
 // apply is Apply, recording each rule's outcome in trace when it is not nil.
 func (s *Set) apply(e *event.Event, trace *[]Step) {
-	c := cursor{lists: [3][]*Rule{s.appRules(e.App), s.byFormat[e.Format], s.any}}
+	c := cursor{lists: [3][]*Rule{s.appRules(e.App), nil, s.any}}
+	if len(s.byFormat) > 0 {
+		c.lists[1] = s.byFormat[e.Format]
+	}
 	for r := c.next(); r != nil; r = c.next() {
 		loc, alt, why := r.test(e)
 		if why == "" {

@@ -94,7 +94,11 @@ func TestLoadErrors(t *testing.T) {
 		{"list expected", head + "    categories: {a: b}\n    apps: [sshd]\n    contains: [x]\n", 3, "r1", "categories: must be a string or a list"},
 		{"key twice", head + "    categories: [auth.failure]\n    apps: [sshd]\n    contains: [x]\n    apps: [su]\n", 6, "r1", `key "apps" given twice`},
 		{"any_app with apps", head + "    categories: [auth.failure]\n    apps: [sshd]\n    any_app: true\n    contains: [x]\n", 5, "r1", "any_app: true and apps:"},
-		{"duplicate capture", head + "    categories: [auth.failure]\n    apps: [sshd]\n    match: 'for (?P<user>\\S+) as (?P<user>\\S+)'\n", 5, "r1", ""},
+		{"unknown format", head + "    categories: [auth.failure]\n    formats: [audit]\n    contains: [x]\n", 4, "r1", `unknown format "audit"`},
+		{"units only", head + "    categories: [auth.failure]\n    units: [ssh.service]\n    contains: [x]\n", 2, "r1", "units: are not matched yet"},
+		{"alias", "rules:\n  - &a {id: x, categories: [auth.failure], apps: [a], contains: [b]}\n  - *a\n", 3, "", "a rule is a mapping"},
+		{"merge key", head + "    <<: {apps: [a]}\n    categories: [auth.failure]\n    contains: [x]\n", 3, "r1", `unknown key "<<"`},
+		{"duplicate capture", head + "    categories: [auth.failure]\n    apps: [sshd]\n    match: 'for (?P<user>\\S+) as (?P<user>\\S+)'\n", 5, "r1", `capture "user" named twice`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,16 +1,3 @@
-// Package rules tags events with security categories and normalised fields.
-//
-// Rules are written in YAML (see the files under builtin/ for the format),
-// loaded and validated once into an immutable Set, and applied to each
-// decoded event with (*Set).Apply. A Set is safe for concurrent use: every
-// decoder goroutine may apply the same Set.
-//
-// Matching is built for a million lines a second: rules are indexed by
-// program name (and by format for rules scoped by format only), so most
-// rules are never tried on most lines; every rule is guarded by literal
-// substring checks (its own contains: lists and the longest literal each
-// regexp requires) before any regexp runs; and a line that no rule matches
-// costs no allocation.
 package rules
 
 import (

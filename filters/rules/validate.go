@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/vigil-sec/vigil/event"
+	"github.com/vigil-sec/vigil/sources/decode"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -130,6 +131,12 @@ func compileRule(file string, n *yaml.Node) (*Rule, ErrorList) {
 	}
 	r.Units = list("units")
 	r.Formats = list("formats")
+	for _, f := range r.Formats {
+		// A misspelt format would make the rule silently match nothing.
+		if f != "" && !decode.IsFormat(f) {
+			fail(keys["formats"].Line, "unknown format %q (known: %s)", f, strings.Join(decode.Formats(), ", "))
+		}
+	}
 	r.Contains = list("contains")
 	r.ContainsAny = list("contains_any")
 	if r.ID != "" {
@@ -190,7 +197,7 @@ func compileRule(file string, n *yaml.Node) (*Rule, ErrorList) {
 			fail(n.Line, "no match: and no contains: (a rule must look at the message)")
 		}
 		if len(r.Apps) == 0 && len(r.Formats) == 0 && !r.AnyApp {
-			fail(n.Line, "no apps: or formats: (set any_app: true to try the rule on every line, which costs every line)")
+			fail(n.Line, "no apps: or formats: (set any_app: true to try the rule on every line, which costs every line; units: are not matched yet)")
 		}
 	}
 	if r.AnyApp && len(r.Apps) > 0 {
