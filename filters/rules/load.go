@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"sort"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -108,14 +109,14 @@ type ErrorList []*Error
 
 // Error returns the problems one per line.
 func (l ErrorList) Error() string {
-	s := ""
+	var b strings.Builder
 	for i, e := range l {
 		if i > 0 {
-			s += "\n"
+			b.WriteByte('\n')
 		}
-		s += e.Error()
+		b.WriteString(e.Error())
 	}
-	return s
+	return b.String()
 }
 
 // Unwrap returns the problems, for errors.As.
