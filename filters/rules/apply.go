@@ -74,26 +74,38 @@ func (s *Set) apply(e *event.Event, trace *[]Step) {
 	if len(s.byFormat) > 0 {
 		c.lists[1] = s.byFormat[e.Format]
 	}
-	for r := c.next(); r != nil; r = c.next() {
-		loc, alt, why := r.test(e)
-		if why == "" {
-			if bad := contradiction(e, r); bad != "" {
-				why = "skipped: " + bad + " contradicts a category already on the event"
-			}
+	// Usually only the program's own list is non-empty: walk it directly.
+	if len(c.lists[1]) == 0 && len(c.lists[2]) == 0 {
+		for _, r := range c.lists[0] {
+			try(e, r, trace)
 		}
-		if why != "" {
-			if trace != nil {
-				*trace = append(*trace, Step{Rule: r, Reason: why, Pattern: -1})
-			}
-			continue
-		}
-		var st *Step
-		if trace != nil {
-			*trace = append(*trace, Step{Rule: r, Fired: true, Pattern: alt})
-			st = &(*trace)[len(*trace)-1]
-		}
-		tag(e, r, loc, alt, st)
+		return
 	}
+	for r := c.next(); r != nil; r = c.next() {
+		try(e, r, trace)
+	}
+}
+
+// try applies one rule to e.
+func try(e *event.Event, r *Rule, trace *[]Step) {
+	loc, alt, why := r.test(e)
+	if why == "" {
+		if bad := contradiction(e, r); bad != "" {
+			why = "skipped: " + bad + " contradicts a category already on the event"
+		}
+	}
+	if why != "" {
+		if trace != nil {
+			*trace = append(*trace, Step{Rule: r, Reason: why, Pattern: -1})
+		}
+		return
+	}
+	var st *Step
+	if trace != nil {
+		*trace = append(*trace, Step{Rule: r, Fired: true, Pattern: alt})
+		st = &(*trace)[len(*trace)-1]
+	}
+	tag(e, r, loc, alt, st)
 }
 
 // cursor walks up to three rule lists, each in rule order, as one list in
