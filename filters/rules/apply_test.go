@@ -242,3 +242,55 @@ func TestMatchAllocs(t *testing.T) {
 		t.Errorf("%v allocations for a matching line, want at most 3", n)
 	}
 }
+
+// TestChecks covers each check of a rule on its own.
+func TestChecks(t *testing.T) {
+	s := mustLoad(t, `rules:
+  - id: any
+    categories: [security.alert]
+    apps: [x]
+    contains_any: [BREAK-IN, intrusion]
+  - id: both
+    categories: [maintenance]
+    apps: [x]
+    formats: [rfc5424]
+    contains: [backup]
+  - id: eq
+    categories: [auth.logout]
+    apps: [x]
+    fields: {user: root}
+    contains: [bye]
+  - id: empty
+    categories: [auth.failure]
+    apps: [x]
+    fields: {user: '^$'}
+    contains: [bye]
+  - id: all
+    categories: [data.transfer]
+    apps: [x]
+    contains: [sent, bytes]
+`)
+	cases := []struct {
+		format, msg string
+		fields      map[string]string
+		want        string
+	}{
+		{"rfc3164", "possible intrusion", nil, "any"},
+		{"rfc3164", "POSSIBLE BREAK-IN ATTEMPT", nil, "any"},
+		{"rfc3164", "break-in", nil, ""},
+		{"rfc3164", "backup done", nil, ""},
+		{"rfc5424", "backup done", nil, "both"},
+		{"rfc3164", "bye", map[string]string{"user": "root"}, "eq"},
+		{"rfc3164", "bye", map[string]string{"user": "rooted"}, ""},
+		{"rfc3164", "bye", nil, "empty"},
+		{"rfc3164", "sent 10 bytes", nil, "all"},
+		{"rfc3164", "sent 10 kB", nil, ""},
+	}
+	for _, c := range cases {
+		e := event.Event{App: "x", Format: c.format, Message: c.msg, Fields: c.fields}
+		s.Apply(&e)
+		if got := strings.Join(e.Rules, " "); got != c.want {
+			t.Errorf("%s %q %v: rules %q, want %q", c.format, c.msg, c.fields, got, c.want)
+		}
+	}
+}

@@ -2,6 +2,9 @@ package rules
 
 import (
 	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -244,5 +247,29 @@ func TestRequiredLiteral(t *testing.T) {
 		if got := RequiredLiteral(p); got != want {
 			t.Errorf("RequiredLiteral(%q) = %q, want %q", p, got, want)
 		}
+	}
+}
+
+func TestReadFile(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "mine.yaml")
+	if err := os.WriteFile(name, []byte("rules:\n  - id: ssh-accepted\n    disabled: true\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	src, err := ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := LoadBuiltin(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := s.Rule("ssh-accepted"); r == nil || !r.Disabled || r.File != name {
+		t.Errorf("rule %+v", r)
+	}
+	if s.Rule("no-such-rule") != nil {
+		t.Error("Rule found a rule that does not exist")
+	}
+	if _, err := ReadFile(filepath.Join(t.TempDir(), "missing.yaml")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
 	}
 }
