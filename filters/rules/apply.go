@@ -60,8 +60,9 @@ type Capture struct {
 }
 
 // Explain applies the Set to e like Apply and returns, for every enabled
-// rule in e's scope, in order, whether it fired and why or why not. It
-// allocates freely; it is meant for testing rules, not for the hot path.
+// rule in e's scope, in order, whether it fired and why or why not.
+// Disabled rules and rules for other programs or formats are not listed.
+// It allocates freely; it is meant for testing rules, not for the hot path.
 func (s *Set) Explain(e *event.Event) []Step {
 	steps := []Step{}
 	s.apply(e, &steps)

@@ -294,3 +294,22 @@ func TestChecks(t *testing.T) {
 		}
 	}
 }
+
+// TestApplyTwice checks that applying a Set again changes nothing, so a
+// replayed or re-tagged event does not collect duplicates.
+func TestApplyTwice(t *testing.T) {
+	s, err := LoadBuiltin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := ev("sshd", "Accepted password for root from 192.0.2.10 port 41822 ssh2")
+	s.Apply(&e)
+	cats, ids, fields := slices.Clone(e.Categories), slices.Clone(e.Rules), maps.Clone(e.Fields)
+	s.Apply(&e)
+	if !slices.Equal(cats, e.Categories) || !slices.Equal(ids, e.Rules) || !maps.Equal(fields, e.Fields) {
+		t.Errorf("second Apply changed %v %v %v into %v %v %v", cats, ids, fields, e.Categories, e.Rules, e.Fields)
+	}
+	if got := strings.Join(cats, " "); got != "auth.success privilege.use" {
+		t.Errorf("categories %q", got)
+	}
+}

@@ -130,6 +130,10 @@ func TestErrorFormat(t *testing.T) {
 	if !strings.Contains(l.Error(), "\nmy.yaml:1: x") {
 		t.Errorf("list error %q", l.Error())
 	}
+	var first *Error
+	if err := error(l); !errors.As(err, &first) || first != e {
+		t.Errorf("errors.As found %v", first)
+	}
 }
 
 // TestLoadReportsAll checks that one bad rule does not hide the next.
