@@ -1,7 +1,7 @@
 // Package engine runs the pipeline from sources to consumers: it starts
 // every source, decodes each source's lines with that source's own decoder,
-// applies the event filters, numbers the events and hands them on in
-// batches. Reading and decoding run on separate goroutines per source, so a
+// applies the event filters and the tagging rules, numbers the events and
+// hands them on in batches. Reading and decoding run on separate goroutines per source, so a
 // slow decoder never stalls the kernel-side read and the two overlap on
 // different cores.
 package engine
@@ -16,6 +16,7 @@ import (
 
 	"github.com/vigil-sec/vigil/event"
 	"github.com/vigil-sec/vigil/filters"
+	"github.com/vigil-sec/vigil/filters/rules"
 	"github.com/vigil-sec/vigil/sanitize"
 	"github.com/vigil-sec/vigil/sources"
 	"github.com/vigil-sec/vigil/sources/decode"
@@ -27,6 +28,9 @@ type Options struct {
 	Decode decode.Options
 	// Window keeps only events inside a time window; the zero value keeps all.
 	Window filters.TimeWindow
+	// Rules tags each kept event with categories and fields; nil tags
+	// nothing. A Set is immutable and shared by every decoder goroutine.
+	Rules *rules.Set
 	// Now is the clock, for arrival times and live year inference; nil means
 	// time.Now. Tests inject a fixed clock.
 	Now func() time.Time
@@ -152,6 +156,10 @@ func (p *Pipeline) Decode(dec *decode.Decoder, b *sources.Batch) []event.Event {
 		e.Source = b.Source
 		if window && !p.opts.Window.Match(e) {
 			evs = evs[:len(evs)-1]
+			continue
+		}
+		if p.opts.Rules != nil {
+			p.opts.Rules.Apply(e)
 		}
 	}
 	p.number(evs)

@@ -9,6 +9,7 @@ import (
 	"github.com/vigil-sec/vigil/demo"
 	"github.com/vigil-sec/vigil/event"
 	"github.com/vigil-sec/vigil/filters"
+	"github.com/vigil-sec/vigil/filters/rules"
 	"github.com/vigil-sec/vigil/sources"
 	"github.com/vigil-sec/vigil/sources/decode"
 )
@@ -100,4 +101,25 @@ func BenchmarkDecodeBatch(b *testing.B) {
 		p.Decode(dec, &batch)
 	}
 	b.ReportMetric(float64(b.N*len(batch.Lines))/b.Elapsed().Seconds(), "lines/s")
+}
+
+func TestRunAppliesRules(t *testing.T) {
+	set, err := rules.LoadBuiltin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 22, 3, 5, 49, 0, time.UTC)
+	evs := runDemo(t, Options{Decode: decode.Options{Location: time.UTC}, Now: func() time.Time { return now }, Rules: set}, now)
+	tagged := 0
+	for _, e := range evs {
+		if e.App == "sshd" && strings.HasPrefix(e.Message, "Failed password for") {
+			if !e.HasCategory("auth.failure") || e.Fields["src_ip"] != "203.0.113.9" {
+				t.Errorf("not tagged: %+v", e)
+			}
+			tagged++
+		}
+	}
+	if tagged == 0 {
+		t.Fatal("no failed password in the demo")
+	}
 }

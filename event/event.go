@@ -28,7 +28,11 @@ type Event struct {
 	Message     string
 	// Fields holds normalised fields (contract names such as user, src_ip)
 	// and format-specific keys. It may be nil.
-	Fields     map[string]string
+	Fields map[string]string
+	// Categories are security category IDs, most specific first, and Rules
+	// the IDs of the rules that set them. Both may be shared with the rule
+	// set and with other events: treat them as read-only (append copies,
+	// since they are full, but never write their elements).
 	Categories []string
 	Rules      []string
 	Template   string

@@ -366,3 +366,36 @@ func TestSourceSpellings(t *testing.T) {
 		t.Errorf("journald.log as a file: %v, %q", err, out)
 	}
 }
+
+func TestRulesCommands(t *testing.T) {
+	out, errOut, code := vigil(t, "", nil, "rules", "list")
+	if code != 0 || !strings.Contains(out, "ssh-failed-password") || !strings.Contains(out, "builtin/sshd.yaml:") {
+		t.Fatalf("rules list: exit %d, %q %q", code, out, errOut)
+	}
+	p := writeFile(t, "auth.log", sampleLog)
+	out, _, code = vigil(t, "", nil, "rules", "test", p)
+	if code != 0 || !strings.Contains(out, "rule ssh-failed-password") || !strings.Contains(out, "user=root src_ip=203.0.113.9") {
+		t.Fatalf("rules test: exit %d:\n%s", code, out)
+	}
+
+	// A user file disables a built-in rule.
+	off := writeFile(t, "off.yaml", "rules:\n  - id: ssh-failed-password\n    disabled: true\n")
+	out, errOut, code = vigil(t, "", nil, "rules", "test", "--rules", off, p)
+	if code != 0 || strings.Contains(out, "rule ssh-failed-password") {
+		t.Errorf("disabled rule still fires (exit %d, %s):\n%s", code, errOut, out)
+	}
+	out, _, _ = vigil(t, "", nil, "rules", "list", "--rules", off)
+	if !strings.Contains(out, "ssh-failed-password (disabled)") {
+		t.Errorf("rules list does not show the rule disabled:\n%s", out)
+	}
+
+	// A bad rule file is bad usage, with file, line and reason.
+	bad := writeFile(t, "bad.yaml", "rules:\n  - id: x-bad\n    categories: [auth.nope]\n    apps: [sshd]\n    contains: [x]\n")
+	_, errOut, code = vigil(t, "", nil, "rules", "test", "--rules", bad, p)
+	if code != 2 || !strings.Contains(errOut, bad+":3") || !strings.Contains(errOut, "auth.nope") {
+		t.Errorf("bad rule file: exit %d, stderr %q", code, errOut)
+	}
+	if strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+		t.Errorf("error is not one line: %q", errOut)
+	}
+}
