@@ -2,7 +2,6 @@ package main
 
 import (
 	"io"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -41,11 +40,10 @@ demo shows exactly what vigil does with real logs.`,
 			}
 			srcs := []sources.Source{src}
 			if stream {
-				if c.Format != "text" && c.Format != "json" {
-					return usagef("--format %q: want text or json", c.Format)
+				w, err := newEventWriter(&c, stdout)
+				if err != nil {
+					return err
 				}
-				w := &eventWriter{json: c.Format == "json", raw: c.Raw, utc: c.UTC,
-					color: c.Format == "text" && isTerminal(stdout) && os.Getenv("NO_COLOR") == ""}
 				return pump(cmd.Context(), engine.New(opts), srcs, w, stdout)
 			}
 			c.BufferSize = 100_000

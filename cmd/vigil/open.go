@@ -72,10 +72,6 @@ func openDefaults(follow bool, log *slog.Logger) ([]sources.Source, []string, er
 		report strings.Builder
 	)
 	for _, p := range defaultPaths() {
-		if err := file.Check(p); err != nil {
-			fmt.Fprintf(&report, "\n  %s: %s", p, reason(err))
-			continue
-		}
 		src, err := file.Open(p, file.Options{Follow: follow, Logger: log})
 		if err != nil {
 			fmt.Fprintf(&report, "\n  %s: %s", p, reason(err))

@@ -15,6 +15,7 @@ import (
 
 	"github.com/vigil-sec/vigil/engine"
 	"github.com/vigil-sec/vigil/event"
+	"github.com/vigil-sec/vigil/sanitize"
 	"github.com/vigil-sec/vigil/sources"
 	"github.com/vigil-sec/vigil/themes"
 )
@@ -43,8 +44,9 @@ them like tail -F until interrupted. Sources: files, globs ('/var/log/*.log'),
 }
 
 func runStream(ctx context.Context, c *Config, args []string, stdin io.Reader, stdout io.Writer) error {
-	if c.Format != "text" && c.Format != "json" {
-		return usagef("--format %q: want text or json", c.Format)
+	w, err := newEventWriter(c, stdout)
+	if err != nil {
+		return err
 	}
 	opts, err := c.engineOptions(time.Now())
 	if err != nil {
@@ -66,12 +68,6 @@ func runStream(ctx context.Context, c *Config, args []string, stdin io.Reader, s
 	}
 	if err != nil {
 		return err
-	}
-	w := &eventWriter{
-		json:  c.Format == "json",
-		raw:   c.Raw,
-		utc:   c.UTC,
-		color: c.Format == "text" && isTerminal(stdout) && os.Getenv("NO_COLOR") == "",
 	}
 	return pump(ctx, engine.New(opts), srcs, w, stdout)
 }
@@ -128,8 +124,23 @@ func pump(ctx context.Context, p *engine.Pipeline, srcs []sources.Source, w *eve
 
 // eventWriter formats events for the stream command.
 type eventWriter struct {
-	json, raw, utc, color bool
-	theme                 *themes.Theme
+	json, raw, utc bool
+	// theme colours the severity; nil means no colour.
+	theme *themes.Theme
+}
+
+// newEventWriter checks --format and builds the writer for out: text is
+// coloured only when out is a terminal and NO_COLOR is unset.
+func newEventWriter(c *Config, out io.Writer) (*eventWriter, error) {
+	if c.Format != "text" && c.Format != "json" {
+		return nil, usagef("--format %q: want text or json", c.Format)
+	}
+	w := &eventWriter{json: c.Format == "json", raw: c.Raw, utc: c.UTC}
+	if !w.json && isTerminal(out) && os.Getenv("NO_COLOR") == "" {
+		th := themes.Default()
+		w.theme = &th
+	}
+	return w, nil
 }
 
 // append formats one event and its newline.
@@ -169,11 +180,7 @@ func (w *eventWriter) appendText(dst []byte, e *event.Event) []byte {
 	}
 	dst = append(dst, ' ')
 	sev := e.Severity.String()
-	if w.color {
-		if w.theme == nil {
-			th := themes.Default()
-			w.theme = &th
-		}
+	if w.theme != nil {
 		sev = w.theme.Severity(e.Severity).Render(sev)
 	}
 	dst = append(dst, sev...)
@@ -191,7 +198,7 @@ func (w *eventWriter) appendText(dst []byte, e *event.Event) []byte {
 	}
 	if w.raw && e.Raw != nil {
 		dst = append(dst, "\n    raw: "...)
-		dst = append(dst, sanitizeRaw(e.Raw)...)
+		dst = sanitize.Append(dst, e.Raw)
 	}
 	return dst
 }
