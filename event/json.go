@@ -250,10 +250,9 @@ func plainWord(s string, i int) bool {
 	return (q-lo)&^q&hi == 0 && (b-lo)&^b&hi == 0
 }
 
-// appendJSONBytes is AppendJSONString for a byte slice; invalid UTF-8 bytes
-// become \u00XX-free replacement characters, never raw bytes.
+// appendJSONBytes is AppendJSONString for a byte slice, without copying it
+// into a string first: the view is only read during the call. Invalid UTF-8
+// becomes U+FFFD, as JSON cannot carry raw bytes.
 func appendJSONBytes(dst []byte, b []byte) []byte {
-	// The conversion is cheap next to writing the output and keeps a single
-	// escaping routine.
-	return AppendJSONString(dst, string(b))
+	return AppendJSONString(dst, unsafe.String(unsafe.SliceData(b), len(b)))
 }
