@@ -1,59 +1,31 @@
 package file
 
 import (
-	"bufio"
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 
+	"github.com/vigil-sec/vigil/internal/loggen"
 	"github.com/vigil-sec/vigil/sources"
 )
 
-var (
-	benchOnce sync.Once
-	benchPath string
-	benchDir  string
-)
-
-// benchFile writes a 1,000,000-line syslog-like file (~120 bytes a line)
-// once per test binary run.
+// benchFile writes the project's 1,000,000-line syslog mix (internal/loggen,
+// ~122 bytes a line, the file the stream benchmarks use too) into the
+// benchmark's temporary directory.
 func benchFile(b *testing.B) string {
-	benchOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "vigil-bench-")
-		if err != nil {
-			b.Fatal(err)
-		}
-		benchDir = dir
-		benchPath = filepath.Join(dir, "auth.log")
-		f, err := os.Create(benchPath)
-		if err != nil {
-			b.Fatal(err)
-		}
-		w := bufio.NewWriterSize(f, 1<<20)
-		for i := 0; i < 1_000_000; i++ {
-			fmt.Fprintf(w, "Jan 12 06:%02d:%02d host sshd[%d]: Failed password for invalid user admin from 203.0.113.%d port %d ssh2\n",
-				i/60%60, i%60, 1000+i%30000, i%250, 1024+i%60000)
-		}
-		if err := w.Flush(); err != nil {
-			b.Fatal(err)
-		}
-		f.Close()
-	})
-	return benchPath
+	b.Helper()
+	p := filepath.Join(b.TempDir(), "auth.log")
+	if err := loggen.SyslogFile(p, 1_000_000); err != nil {
+		b.Fatal(err)
+	}
+	return p
 }
 
 // BenchmarkBacklog1M reads a 1M-line file through Open/Run with Follow=false,
 // draining the channel, and reports lines/s.
 func BenchmarkBacklog1M(b *testing.B) {
 	p := benchFile(b)
-	b.Cleanup(func() {
-		// Each -count round calls the benchmark again: write the file again then.
-		os.RemoveAll(benchDir)
-		benchOnce = sync.Once{}
-	})
 	fi, _ := os.Stat(p)
 	b.SetBytes(fi.Size())
 	total := 0

@@ -178,8 +178,7 @@ func TestSymlinkRepointed(t *testing.T) {
 	eventually(t, "a1", func() bool { return has(s.lines(), "a1") })
 	appendFile(t, a, "a2\n")
 	writeFile(t, b, "b1\n")
-	os.Symlink(b, cur+".tmp")
-	os.Rename(cur+".tmp", cur)
+	repoint(t, cur, b)
 	appendFile(t, a, "a3\n") // late write to the old target
 	appendFile(t, b, "b2\n")
 	eventually(t, "all lines", func() bool { return has(s.lines(), "a1", "a2", "a3", "b1", "b2") })
@@ -216,21 +215,12 @@ func TestSymlinkPointedBack(t *testing.T) {
 	}
 	s, stop := start(t, src)
 	eventually(t, "a1", func() bool { return has(s.lines(), "a1") })
-	repoint := func(target string) {
-		os.Remove(cur + ".tmp")
-		if err := os.Symlink(target, cur+".tmp"); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Rename(cur+".tmp", cur); err != nil {
-			t.Fatal(err)
-		}
-	}
 	writeFile(t, b, "b1\n")
-	repoint(b)
+	repoint(t, cur, b)
 	eventually(t, "b1", func() bool { return has(s.lines(), "b1") })
 	time.Sleep(4 * fastOpts.RotateWait) // a.log is released
 	appendFile(t, a, "a2\n")            // written while nobody points at it
-	repoint(a)
+	repoint(t, cur, a)
 	appendFile(t, a, "a3\n")
 	eventually(t, "a2 a3", func() bool { return has(s.lines(), "a2", "a3") })
 	time.Sleep(4 * fastOpts.PollInterval)
@@ -256,8 +246,7 @@ func TestSymlinkOtherDir(t *testing.T) {
 	appendFile(t, a, "a2\n")
 	eventually(t, "a2 via target dir watch", func() bool { return has(s.lines(), "a2") })
 	writeFile(t, b, "b1\n")
-	os.Symlink(b, cur+".tmp")
-	os.Rename(cur+".tmp", cur)
+	repoint(t, cur, b)
 	eventually(t, "b1", func() bool { return has(s.lines(), "b1") })
 	appendFile(t, b, "b2\n")
 	eventually(t, "b2 via new target dir watch", func() bool { return has(s.lines(), "b2") })

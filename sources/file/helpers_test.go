@@ -112,3 +112,16 @@ func appendFile(t *testing.T, path, content string) {
 func joined(lines []string) string { return strings.Join(lines, "|") }
 
 func tempPath(t *testing.T, name string) string { return filepath.Join(t.TempDir(), name) }
+
+// repoint atomically re-points the symlink link to target, the way log
+// shippers' "current" links are switched: a new link renamed over the old.
+func repoint(t *testing.T, link, target string) {
+	t.Helper()
+	os.Remove(link + ".tmp")
+	if err := os.Symlink(target, link+".tmp"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(link+".tmp", link); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -40,19 +40,31 @@ func (s *fileSource) Run(ctx context.Context, out chan<- sources.Batch) error {
 // readFile sends the lines of path, from the start to the end it has when
 // reading reaches it, and returns nil (or the reason it cannot).
 func readFile(ctx context.Context, path string, out chan<- sources.Batch) error {
-	f, err := os.Open(path)
+	f, fi, err := openRegular(path)
 	if err != nil {
-		return describe(path, err)
+		return err
 	}
 	defer f.Close()
+	return drainReader(ctx, linereader.New(f, 0, 0), sourceName(path), fi.ModTime(), out)
+}
+
+// openRegular opens path and checks, on the descriptor, that it is a
+// regular file; errors name the path and the reason.
+func openRegular(path string) (*os.File, os.FileInfo, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, describe(path, err)
+	}
 	fi, err := f.Stat()
 	if err != nil {
-		return describe(path, err)
+		f.Close()
+		return nil, nil, describe(path, err)
 	}
 	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("%s: %w", path, ErrNotRegular)
+		f.Close()
+		return nil, nil, fmt.Errorf("%s: %w", path, ErrNotRegular)
 	}
-	return drainReader(ctx, linereader.New(f, 0, 0), sourceName(path), fi.ModTime(), out)
+	return f, fi, nil
 }
 
 // drainReader sends every line of lr, one batch per block, including a final
@@ -104,15 +116,11 @@ func (s *gzSource) Run(ctx context.Context, out chan<- sources.Batch) error {
 }
 
 func readGzip(ctx context.Context, path string, out chan<- sources.Batch) error {
-	f, err := os.Open(path)
+	f, fi, err := openRegular(path)
 	if err != nil {
-		return describe(path, err)
+		return err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return describe(path, err)
-	}
 	zr, err := gzip.NewReader(f)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)

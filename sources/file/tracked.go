@@ -45,18 +45,9 @@ type tracked struct {
 
 // openTracked opens path and identifies what it opened.
 func openTracked(path string) (*tracked, error) {
-	f, err := os.Open(path)
+	f, fi, err := openRegular(path)
 	if err != nil {
-		return nil, describe(path, err)
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, describe(path, err)
-	}
-	if !fi.Mode().IsRegular() {
-		f.Close()
-		return nil, describe(path, ErrNotRegular)
+		return nil, err
 	}
 	dev, ino := fileID(fi)
 	t := &tracked{f: f, dev: dev, ino: ino, last: fi.Size(), grewAt: time.Now()}
