@@ -43,6 +43,7 @@ func addEventFlags(cmd *cobra.Command, c *Config) {
 	f.BoolVar(&c.UTC, "utc", false, "show times in UTC (stored times are always UTC)")
 	f.StringVar(&c.InputFormat, "input-format", "", "decode every source as this format instead of detecting it: "+fmt.Sprint(decode.Formats()))
 	f.StringVar(&c.LogFile, "log-file", "", "write vigil's own diagnostic log to this file")
+	f.StringArrayVar(&c.RuleFiles, "rules", nil, "extra tagging rule file (YAML), after the built-in rules and rules.d; may be repeated")
 }
 
 // engineOptions turns the config into pipeline options, checking values.
@@ -70,10 +71,9 @@ func (c *Config) engineOptions(now time.Time) (engine.Options, error) {
 		return opts, usagef("--since %s is not before --until %s", c.Since, c.Until)
 	}
 	opts.Window = filters.TimeWindow{Since: since, Until: until}
-	// The tagging rules are not applied by the event commands yet: with
-	// the rule set still partial, and the tagging path not yet fast enough
-	// to keep stream's speed, they are only listed and tested ("vigil
-	// rules"). engine.Options.Rules is where they will go.
+	if opts.Rules, err = c.loadRules(); err != nil {
+		return opts, err
+	}
 	return opts, nil
 }
 

@@ -78,17 +78,21 @@ func (s *Set) apply(e *event.Event, trace *[]Step) {
 	// Usually only the program's own list is non-empty: walk it directly.
 	if len(c.lists[1]) == 0 && len(c.lists[2]) == 0 {
 		for _, r := range c.lists[0] {
-			try(e, r, trace)
+			if try(e, r, trace) && r.Final {
+				return
+			}
 		}
 		return
 	}
 	for r := c.next(); r != nil; r = c.next() {
-		try(e, r, trace)
+		if try(e, r, trace) && r.Final {
+			return
+		}
 	}
 }
 
-// try applies one rule to e.
-func try(e *event.Event, r *Rule, trace *[]Step) {
+// try applies one rule to e and reports whether it fired.
+func try(e *event.Event, r *Rule, trace *[]Step) bool {
 	loc, alt, why := r.test(e)
 	if why == "" {
 		if bad := contradiction(e, r); bad != "" {
@@ -99,7 +103,7 @@ func try(e *event.Event, r *Rule, trace *[]Step) {
 		if trace != nil {
 			*trace = append(*trace, Step{Rule: r, Reason: why, Pattern: -1})
 		}
-		return
+		return false
 	}
 	var st *Step
 	if trace != nil {
@@ -107,6 +111,7 @@ func try(e *event.Event, r *Rule, trace *[]Step) {
 		st = &(*trace)[len(*trace)-1]
 	}
 	tag(e, r, loc, alt, st)
+	return true
 }
 
 // cursor walks up to three rule lists, each in rule order, as one list in
@@ -178,6 +183,11 @@ func (r *Rule) test(e *event.Event) (loc []int, alt int, why string) {
 			return nil, -1, "a contains: literal is missing"
 		}
 	}
+	for _, lit := range r.NotContains {
+		if strings.Contains(msg, lit) {
+			return nil, -1, "a not_contains: literal is present"
+		}
+	}
 	if len(r.ContainsAny) > 0 {
 		found := false
 		for _, lit := range r.ContainsAny {
@@ -233,7 +243,10 @@ func contradiction(e *event.Event, r *Rule) string {
 
 // tag records that r matched e with capture positions loc of pattern alt.
 func tag(e *event.Event, r *Rule, loc []int, alt int, st *Step) {
-	if len(e.Categories) == 0 {
+	if len(r.Categories) == 0 {
+		// A final rule with no categories settles the line as
+		// uncategorised; the event names no rule, Explain does.
+	} else if len(e.Categories) == 0 {
 		e.Categories = r.Categories
 	} else {
 		for _, c := range r.Categories {
@@ -242,7 +255,9 @@ func tag(e *event.Event, r *Rule, loc []int, alt int, st *Step) {
 			}
 		}
 	}
-	if len(e.Rules) == 0 {
+	if len(r.Categories) == 0 {
+		// Nothing to name.
+	} else if len(e.Rules) == 0 {
 		e.Rules = r.ids
 	} else if !slices.Contains(e.Rules, r.ID) {
 		e.Rules = append(e.Rules, r.ID)

@@ -313,3 +313,49 @@ func TestApplyTwice(t *testing.T) {
 		t.Errorf("categories %q", got)
 	}
 }
+
+// TestFinalAndNotContains checks that a final rule stops the rules after
+// it (and, with no categories, settles the line as uncategorised while
+// keeping its captures) and that not_contains: vetoes a rule.
+func TestFinalAndNotContains(t *testing.T) {
+	s := mustLoad(t, `rules:
+  - id: cron-session
+    final: true
+    apps: [cron]
+    match: 'pam_unix\(cron:session\): session opened for user (?P<user>\w+)'
+  - id: any-session
+    categories: [auth.success]
+    apps: [cron, sshd]
+    match: 'session opened for user (?P<user>\w+)'
+    not_contains: ['[preauth]']
+`)
+	cases := []struct {
+		e    event.Event
+		cats string
+		user string
+	}{
+		{ev("cron", "pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)"), "", "root"},
+		{ev("cron", "pam_unix(other:session): session opened for user bob(uid=0) by (uid=0)"), "auth.success", "bob"},
+		{ev("sshd", "pam_unix(sshd:session): session opened for user alice(uid=1000) by (uid=0)"), "auth.success", "alice"},
+		{ev("sshd", "session opened for user alice [preauth]"), "", ""},
+	}
+	for _, c := range cases {
+		e := c.e
+		s.Apply(&e)
+		if got := strings.Join(e.Categories, " "); got != c.cats {
+			t.Errorf("%q: categories %q, want %q", e.Message, got, c.cats)
+		}
+		if c.cats == "" && len(e.Rules) != 0 {
+			t.Errorf("%q: rules %v on an uncategorised event", e.Message, e.Rules)
+		}
+		if e.Fields["user"] != c.user {
+			t.Errorf("%q: user %q, want %q", e.Message, e.Fields["user"], c.user)
+		}
+	}
+	if err := func() error {
+		_, err := Load(Source{Name: "x.yaml", Data: []byte("rules:\n  - id: x\n    apps: [a]\n    contains: [b]\n")})
+		return err
+	}(); err == nil || !strings.Contains(err.Error(), "final: true") {
+		t.Errorf("a rule with no categories and no final: %v", err)
+	}
+}

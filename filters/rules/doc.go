@@ -17,11 +17,13 @@
 //	    formats: [rfc3164]               # optional: decoder formats
 //	    contains: [Failed password]      # optional: all must occur
 //	    contains_any: [ssh2, ssh1]       # optional: one must occur
+//	    not_contains: ['[preauth]']      # optional: none may occur
 //	    match:                           # alternatives; the first that matches captures
 //	      - 'Failed password for (?P<user>\S+) from (?P<src_ip>\S+) port (?P<src_port>\d+)'
 //	    fields: {status: '^5'}           # optional conditions on event fields
 //	    severity: warning                # optional override
 //	    disabled: false
+//	    final: false                     # true: when it fires, no later rule is tried
 //
 // A rule applies to the programs in apps:, or to every event of the
 // formats in formats: when it names no apps, or to every event when it says

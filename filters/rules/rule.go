@@ -30,6 +30,13 @@ type Rule struct {
 	Contains []string
 	// ContainsAny are literals of which at least one must occur.
 	ContainsAny []string
+	// NotContains are literals none of which may occur (RE2 has no
+	// negative lookahead: "[preauth]" marks a line a rule is not about).
+	NotContains []string
+	// Final stops the rules after this one when it fires: later rules in
+	// the event's scope are not tried. It settles a line for good (a
+	// non-logon session that a broader rule would otherwise tag).
+	Final bool
 	// Match are alternative patterns against the message: the first one
 	// that matches fills the fields named by its captures. With no Match
 	// the literal checks decide alone.

@@ -22,7 +22,7 @@ const minGuard = 3
 func ruleKeys() []string {
 	return []string{
 		"id", "description", "categories", "apps", "units", "formats", "any_app",
-		"contains", "contains_any", "match", "fields", "severity", "control", "disabled",
+		"contains", "contains_any", "not_contains", "match", "fields", "severity", "control", "disabled", "final",
 	}
 }
 
@@ -139,6 +139,8 @@ func compileRule(file string, n *yaml.Node) (*Rule, ErrorList) {
 	}
 	r.Contains = list("contains")
 	r.ContainsAny = list("contains_any")
+	r.NotContains = list("not_contains")
+	r.Final = boolean("final")
 	if r.ID != "" {
 		r.ids = []string{r.ID}
 	}
@@ -190,8 +192,8 @@ func compileRule(file string, n *yaml.Node) (*Rule, ErrorList) {
 
 	// Requirements that a rule which only disables another need not meet.
 	if !r.Disabled {
-		if len(r.Categories) == 0 {
-			fail(n.Line, "no categories")
+		if len(r.Categories) == 0 && !r.Final {
+			fail(n.Line, "no categories (a rule that only settles a line as uncategorised needs final: true)")
 		}
 		if keys["match"] == nil && len(r.Contains) == 0 && len(r.ContainsAny) == 0 {
 			fail(n.Line, "no match: and no contains: (a rule must look at the message)")
