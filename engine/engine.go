@@ -1,15 +1,17 @@
 // Package engine runs the pipeline from sources to consumers: it starts
 // every source, decodes each source's lines with that source's own decoder,
 // applies the event filters and the tagging rules, numbers the events and
-// hands them on in batches. Reading and decoding run on separate goroutines per source, so a
-// slow decoder never stalls the kernel-side read and the two overlap on
-// different cores.
+// hands them on in batches. Reading and decoding run on separate goroutines
+// per source, so a slow decoder never stalls the kernel-side read, and a
+// source's batches are decoded and tagged by several workers at once and
+// put back in read order.
 package engine
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,6 +36,10 @@ type Options struct {
 	// Now is the clock, for arrival times and live year inference; nil means
 	// time.Now. Tests inject a fixed clock.
 	Now func() time.Time
+	// Workers is how many goroutines decode and tag each source's batches
+	// in parallel; 0 means GOMAXPROCS. Events still leave in the order the
+	// source read them.
+	Workers int
 }
 
 // Pipeline connects sources to one output channel.
@@ -51,6 +57,9 @@ type Pipeline struct {
 func New(opts Options) *Pipeline {
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
 	}
 	return &Pipeline{opts: opts}
 }
@@ -101,34 +110,106 @@ func (p *Pipeline) Run(ctx context.Context, srcs []sources.Source, out chan<- []
 
 // decodeLoop decodes one source's batches until its channel closes. It keeps
 // draining after ctx ends so the source goroutine can never block on send.
+//
+// With more than one worker, batches are decoded and tagged in parallel
+// (decoding and tagging a backlog costs far more than reading it) and put
+// back in order before they leave: each batch gets a slot in a queue kept
+// in read order, a worker fills the slot, and the sender empties the slots
+// in queue order.
 func (p *Pipeline) decodeLoop(ctx context.Context, in <-chan sources.Batch, out chan<- []event.Event) {
-	// One decoder per file: a glob or the demo sends batches for several
-	// files through one source, and each file has its own format.
-	decoders := map[string]*decode.Decoder{}
+	if p.opts.Workers <= 1 {
+		w := p.newWorker()
+		for b := range in {
+			if ctx.Err() == nil {
+				p.send(ctx, out, w.decode(&b))
+			}
+		}
+		return
+	}
+	type job struct {
+		b    sources.Batch
+		done chan []event.Event
+	}
+	jobs := make(chan job, p.opts.Workers)
+	order := make(chan chan []event.Event, 2*p.opts.Workers)
+	var wg sync.WaitGroup
+	for range p.opts.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := p.newWorker()
+			for j := range jobs {
+				if ctx.Err() != nil {
+					j.done <- nil
+					continue
+				}
+				j.done <- w.decode(&j.b)
+			}
+		}()
+	}
+	sent := make(chan struct{})
+	go func() {
+		defer close(sent)
+		for done := range order {
+			p.send(ctx, out, <-done)
+		}
+	}()
 	for b := range in {
-		if ctx.Err() != nil {
-			continue
-		}
-		dec := decoders[b.Source]
-		if dec == nil {
-			dec = decode.New(p.opts.Decode)
-			decoders[b.Source] = dec
-		}
-		evs := p.Decode(dec, &b)
-		if len(evs) == 0 {
-			continue
-		}
-		select {
-		case out <- evs:
-		case <-ctx.Done():
-		}
+		done := make(chan []event.Event, 1)
+		order <- done
+		jobs <- job{b: b, done: done}
+	}
+	close(jobs)
+	close(order)
+	wg.Wait()
+	<-sent
+}
+
+// send numbers a decoded batch and hands it on, unless ctx has ended.
+func (p *Pipeline) send(ctx context.Context, out chan<- []event.Event, evs []event.Event) {
+	if len(evs) == 0 || ctx.Err() != nil {
+		return
+	}
+	p.number(evs)
+	select {
+	case out <- evs:
+	case <-ctx.Done():
 	}
 }
 
+// worker decodes batches for one goroutine: one decoder per file, since a
+// glob or the demo sends batches for several files through one source and
+// each file has its own format.
+type worker struct {
+	p        *Pipeline
+	decoders map[string]*decode.Decoder
+}
+
+func (p *Pipeline) newWorker() *worker {
+	return &worker{p: p, decoders: map[string]*decode.Decoder{}}
+}
+
+func (w *worker) decode(b *sources.Batch) []event.Event {
+	dec := w.decoders[b.Source]
+	if dec == nil {
+		dec = decode.New(w.p.opts.Decode)
+		w.decoders[b.Source] = dec
+	}
+	return w.p.decodeBatch(dec, b)
+}
+
 // Decode turns one batch of lines into events with dec, applying the time
-// window and numbering the result. It is exported for benchmarks and for
-// callers that drive a decoder themselves.
+// window and the rules and numbering the result. It is exported for
+// benchmarks and for callers that drive a decoder themselves.
 func (p *Pipeline) Decode(dec *decode.Decoder, b *sources.Batch) []event.Event {
+	evs := p.decodeBatch(dec, b)
+	p.number(evs)
+	return evs
+}
+
+// decodeBatch is Decode without the numbering, which the pipeline does in
+// read order after parallel workers.
+func (p *Pipeline) decodeBatch(dec *decode.Decoder, b *sources.Batch) []event.Event {
 	n := len(b.Notices) + len(b.Lines)
 	var evs []event.Event
 	if v, ok := p.free.Get().(*[]event.Event); ok && cap(*v) >= n {
@@ -162,7 +243,6 @@ func (p *Pipeline) Decode(dec *decode.Decoder, b *sources.Batch) []event.Event {
 			p.opts.Rules.Apply(e)
 		}
 	}
-	p.number(evs)
 	return evs
 }
 

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -121,5 +122,53 @@ func TestRunAppliesRules(t *testing.T) {
 	}
 	if tagged == 0 {
 		t.Fatal("no failed password in the demo")
+	}
+}
+
+// batchSource sends n batches of one numbered line each, as fast as it can.
+type batchSource struct{ n int }
+
+func (s batchSource) Name() string { return "batches" }
+
+func (s batchSource) Run(ctx context.Context, out chan<- sources.Batch) error {
+	for i := range s.n {
+		line := []byte("Nov 22 03:05:49 web1 app[1]: line " + strconv.Itoa(i))
+		select {
+		case out <- sources.Batch{Source: "f", Lines: []sources.Line{{Data: line, Offset: int64(i)}}}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// TestWorkersKeepOrder decodes with several workers and checks that every
+// event leaves in read order with rising sequence numbers.
+func TestWorkersKeepOrder(t *testing.T) {
+	for _, workers := range []int{1, 3, 8} {
+		out := make(chan []event.Event, 8)
+		done := make(chan error, 1)
+		p := New(Options{Workers: workers})
+		go func() { done <- p.Run(context.Background(), []sources.Source{batchSource{n: 2000}}, out) }()
+		i := 0
+		var last uint64
+		for b := range out {
+			for _, e := range b {
+				if want := "line " + strconv.Itoa(i); e.Message != want {
+					t.Fatalf("workers %d: event %d is %q, want %q", workers, i, e.Message, want)
+				}
+				if e.Seq <= last {
+					t.Fatalf("workers %d: seq %d after %d", workers, e.Seq, last)
+				}
+				last = e.Seq
+				i++
+			}
+		}
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if i != 2000 {
+			t.Fatalf("workers %d: %d events, want 2000", workers, i)
+		}
 	}
 }

@@ -136,20 +136,9 @@ func appName(e *event.Event, width int) string {
 	return s
 }
 
-// categoryBadge is "[id]" for the first category, "!" in front of high
-// weight ones (so weight does not rest on colour), and "+N" for the others.
+// categoryBadge is "[id]" for the first category, with its weight glyph
+// in front ("!" high, "*" medium, so weight does not rest on colour), and
+// "+N" for the others.
 func categoryBadge(e *event.Event) string {
-	id := flatten(sanitize.String(e.Categories[0]))
-	var b strings.Builder
-	b.WriteByte('[')
-	if categoryWeight(e.Categories[0]) == themes.High {
-		b.WriteByte('!')
-	}
-	b.WriteString(id)
-	if n := len(e.Categories) - 1; n > 0 {
-		b.WriteByte('+')
-		b.WriteString(strconv.Itoa(n))
-	}
-	b.WriteByte(']')
-	return b.String()
+	return flatten(sanitize.String(string(themes.AppendBadge(nil, e.Categories, false))))
 }

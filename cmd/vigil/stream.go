@@ -125,8 +125,11 @@ func pump(ctx context.Context, p *engine.Pipeline, srcs []sources.Source, w *eve
 // eventWriter formats events for the stream command.
 type eventWriter struct {
 	json, raw, utc bool
-	// theme colours the severity; nil means no colour.
+	// theme colours the severity and the category badge; nil means no
+	// colour.
 	theme *themes.Theme
+	// scratch is reused to build a badge before colouring it.
+	scratch []byte
 }
 
 // newEventWriter checks --format and builds the writer for out: text is
@@ -151,8 +154,11 @@ func (w *eventWriter) append(dst []byte, e *event.Event) []byte {
 	return append(w.appendText(dst, e), '\n')
 }
 
-// appendText writes "2026-11-22 16:05:49 web1 sshd[14021] warning: message
-// [auth.failure]", times local unless --utc, a "~" after a guessed time.
+// appendText writes "2026-11-22 16:05:49 web1 sshd[14021] warning:
+// [!auth.failure] message", times local unless --utc, a "~" after a guessed
+// time. The badge lists the event's categories, the most specific first,
+// behind a glyph for its weight ("!" high, "*" medium), and is coloured by
+// weight on a terminal.
 func (w *eventWriter) appendText(dst []byte, e *event.Event) []byte {
 	t := e.Time
 	if !w.utc {
@@ -185,17 +191,17 @@ func (w *eventWriter) appendText(dst []byte, e *event.Event) []byte {
 	}
 	dst = append(dst, sev...)
 	dst = append(dst, ": "...)
-	dst = append(dst, e.Message...)
 	if len(e.Categories) > 0 {
-		dst = append(dst, " ["...)
-		for i, c := range e.Categories {
-			if i > 0 {
-				dst = append(dst, ' ')
-			}
-			dst = append(dst, c...)
+		if w.theme != nil {
+			badge := themes.AppendBadge(w.scratch[:0], e.Categories, true)
+			w.scratch = badge
+			dst = append(dst, w.theme.Category(themes.WeightOf(e.Categories[0])).Render(string(badge))...)
+		} else {
+			dst = themes.AppendBadge(dst, e.Categories, true)
 		}
-		dst = append(dst, ']')
+		dst = append(dst, ' ')
 	}
+	dst = append(dst, e.Message...)
 	if w.raw && e.Raw != nil {
 		dst = append(dst, "\n    raw: "...)
 		dst = sanitize.Append(dst, e.Raw)

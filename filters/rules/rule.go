@@ -104,13 +104,11 @@ func ContractFields() []string {
 
 // Categories lists the 21 security category IDs rules may assign.
 func Categories() []string {
-	return []string{
-		"auth.success", "auth.failure", "auth.logout", "privilege.use", "privilege.failure",
-		"account.change", "permission.change", "access.denied", "security.alert",
-		"software.change", "system.startup", "system.shutdown", "service.failure",
-		"service.restart", "config.change", "time.change", "log.integrity",
-		"system.recovery", "maintenance", "data.transfer", "data.access",
+	var ids []string
+	for _, c := range event.Categories() {
+		ids = append(ids, c.ID)
 	}
+	return ids
 }
 
 // contradicts reports whether categories a and b cannot both describe one

@@ -1,7 +1,9 @@
 // Package loggen writes synthetic but realistic log files for benchmarks
-// and soak tests: an auth.log/syslog mix in RFC 3164 with the proportions of
-// a busy Debian server (sshd 45 %, systemd 17 %, kernel 14 %, cron 14 %,
-// sudo 10 %). Output is deterministic for a given seed.
+// and soak tests, in RFC 3164. Syslog is a server under attack, where most
+// lines matter for security (sshd 45 %, systemd 17 %, kernel 14 %, cron
+// 14 %, sudo 10 %); Server is a busy server on an ordinary day, mostly
+// chatter with about 5 % security lines. Output is deterministic for a
+// given seed.
 package loggen
 
 import (

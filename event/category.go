@@ -1,0 +1,87 @@
+package event
+
+// Weight says how loudly a category should be shown: it picks the badge
+// colour and glyph, and is not the event's severity.
+type Weight uint8
+
+// Category weights, from least to most important.
+const (
+	WeightLow Weight = iota
+	WeightMedium
+	WeightHigh
+)
+
+// String returns "low", "medium" or "high".
+func (w Weight) String() string {
+	switch w {
+	case WeightMedium:
+		return "medium"
+	case WeightHigh:
+		return "high"
+	}
+	return "low"
+}
+
+// Category describes one security category ID of the contract
+// (shared/spec/categories.md), from NZISM section 16.6.
+type Category struct {
+	// ID is the contract ID, such as "auth.failure".
+	ID string
+	// Title is a short human name for reports.
+	Title string
+	// Control lists the NZISM 16.6 controls the category serves.
+	Control string
+	Weight  Weight
+}
+
+// categories is the table of the 21 categories, in the contract's order.
+var categories = [...]Category{
+	{"auth.success", "successful logons", "16.6.9, 16.6.10", WeightLow},
+	{"auth.failure", "failed logons", "16.6.9, 16.6.10", WeightHigh},
+	{"auth.logout", "logoffs", "16.6.10", WeightLow},
+	{"privilege.use", "privileged operations", "16.6.9, 16.6.10", WeightMedium},
+	{"privilege.failure", "failed elevation", "16.6.9", WeightHigh},
+	{"account.change", "user and group changes", "16.6.7, 16.6.9", WeightHigh},
+	{"permission.change", "permission and role changes", "16.6.9, 16.6.10", WeightHigh},
+	{"access.denied", "denied access", "16.6.9, 16.6.10", WeightHigh},
+	{"security.alert", "security alerts", "16.6.9", WeightHigh},
+	{"software.change", "software changes", "16.6.9", WeightMedium},
+	{"system.startup", "system start-up", "16.6.7, 16.6.10", WeightMedium},
+	{"system.shutdown", "system shutdown", "16.6.7, 16.6.10", WeightMedium},
+	{"service.failure", "service failures", "16.6.7, 16.6.9, 16.6.10", WeightHigh},
+	{"service.restart", "service restarts", "16.6.10", WeightLow},
+	{"config.change", "configuration changes", "16.6.7, 16.6.10", WeightMedium},
+	{"time.change", "clock changes", "16.6.11", WeightMedium},
+	{"log.integrity", "logging disruption", "16.6.8, 16.6.12", WeightHigh},
+	{"system.recovery", "recovery", "16.6.7, 16.6.9", WeightMedium},
+	{"maintenance", "maintenance and backup", "16.6.7", WeightLow},
+	{"data.transfer", "data import and export", "16.6.10", WeightMedium},
+	{"data.access", "sensitive data access", "16.6.10", WeightMedium},
+}
+
+// Categories returns the 21 categories in the contract's order. The slice
+// is a copy.
+func Categories() []Category {
+	c := categories
+	return c[:]
+}
+
+// LookupCategory returns the category with the given ID.
+func LookupCategory(id string) (Category, bool) {
+	for _, c := range categories {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return Category{}, false
+}
+
+// CategoryIndex returns the position of id in the contract's order, or -1.
+func CategoryIndex(id string) int {
+	for i := range categories {
+		if categories[i].ID == id {
+			return i
+		}
+	}
+	return -1
+}
