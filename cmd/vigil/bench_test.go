@@ -191,3 +191,98 @@ func BenchmarkFollowLatency(b *testing.B) {
 		b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms")
 	}
 }
+
+var (
+	serverOnce sync.Once
+	serverPath string
+	serverErr  error
+)
+
+// serverFile returns a 1,000,000-line file of an ordinary busy server's
+// syslog and auth.log (loggen.Server: mostly chatter, about 5 % security
+// lines), made once per run.
+func serverFile(b *testing.B) string {
+	b.Helper()
+	serverOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "vigil-bench-")
+		if err != nil {
+			serverErr = err
+			return
+		}
+		serverPath = filepath.Join(dir, "syslog")
+		serverErr = loggen.ServerFile(serverPath, bigLines)
+	})
+	if serverErr != nil {
+		b.Fatal(serverErr)
+	}
+	return serverPath
+}
+
+// BenchmarkScan1M times `vigil scan` over a 1,000,000-line syslog file
+// against `grep -c sshd` and lnav's count of the same file, each op
+// running all three once, one after the other, so they share the
+// machine's state. It reports each tool's median seconds and the ratios
+// the issue sets targets for: vigil/grep (at most 8) and lnav/vigil (at
+// least 1.5). "server" is an ordinary busy server's log (loggen.Server,
+// about 5 % security lines); "attack" a server under attack
+// (loggen.Syslog, most lines security lines).
+//
+//	go test ./cmd/vigil -run '^$' -bench Scan1M -benchtime 5x
+func BenchmarkScan1M(b *testing.B) {
+	files := []struct {
+		name string
+		path func(*testing.B) string
+	}{
+		{"server", serverFile},
+		{"attack", bigFile},
+	}
+	for _, f := range files {
+		b.Run(f.name, func(b *testing.B) {
+			path := f.path(b)
+			out, err := os.Create(filepath.Join(b.TempDir(), "out"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer out.Close()
+			_, lnavErr := exec.LookPath("lnav")
+			var grepT, vigilT, lnavT []float64
+			timed := func(dst *[]float64, name string, args ...string) {
+				start := time.Now()
+				runTo(b, out, name, args...)
+				*dst = append(*dst, time.Since(start).Seconds())
+			}
+			for b.Loop() {
+				timed(&grepT, "grep", "-c", "sshd", path)
+				timed(&vigilT, vigilBin, "scan", path)
+				if lnavErr == nil {
+					timed(&lnavT, "lnav", "-n", "-c", ";SELECT count(*) FROM syslog_log", path)
+				}
+			}
+			if _, err := out.Seek(0, io.SeekStart); err != nil {
+				b.Fatal(err)
+			}
+			// The last vigil run's report must have read every line.
+			rep, _ := exec.Command(vigilBin, "scan", "--format", "json", path).Output()
+			if !strings.Contains(string(rep), `"events": `+strconv.Itoa(bigLines)+",") {
+				b.Fatalf("vigil scan did not count %d events", bigLines)
+			}
+			g, v := median(grepT), median(vigilT)
+			b.ReportMetric(g, "grep-s")
+			b.ReportMetric(v, "vigil-s")
+			b.ReportMetric(v/g, "vigil/grep")
+			b.ReportMetric(bigLines/v, "vigil-lines/s")
+			if len(lnavT) > 0 {
+				l := median(lnavT)
+				b.ReportMetric(l, "lnav-s")
+				b.ReportMetric(l/v, "lnav/vigil")
+			}
+		})
+	}
+}
+
+// median of xs (not empty).
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
+}

@@ -69,7 +69,7 @@ With no source it opens the host's security logs that exist and are readable
 			stopProfile()
 		}
 	}
-	cmd.AddCommand(newStreamCmd(stdin, stdout), newDemoCmd(stdin, stdout), newRulesCmd(stdin, stdout), newVersionCmd())
+	cmd.AddCommand(newStreamCmd(stdin, stdout), newScanCmd(stdin, stdout, stderr), newDemoCmd(stdin, stdout), newRulesCmd(stdin, stdout), newVersionCmd())
 	for _, sub := range cmd.Commands() {
 		sub.SilenceUsage = true
 		sub.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
