@@ -208,7 +208,10 @@ func (t *textWriter) items(title string, items []Item, omitted int) {
 			who = it.Host + " " + who
 		}
 		badge := string(themes.AppendBadge(nil, it.Categories, true))
-		t.printf("  %s %s %s %s\n", t.time(it.Time), who, badge, t.cut(it.Message))
+		if badge != "" {
+			badge += " "
+		}
+		t.printf("  %s %s %s%s\n", t.time(it.Time), who, badge, t.cut(it.Message))
 	}
 }
 

@@ -143,3 +143,27 @@ func TestStreamColourOnlyOnTerminal(t *testing.T) {
 		}
 	}
 }
+
+// TestScanProgressOnTerminal runs vigil scan with its standard error on a
+// real terminal, reading a pipe that stays open for a while: progress
+// shows while it runs and is cleared before the report is written.
+func TestScanProgressOnTerminal(t *testing.T) {
+	p := writeFile(t, "auth.log", sampleLog)
+	out := filepath.Join(t.TempDir(), "report.txt")
+	s := &tmuxSession{t: t, socket: filepath.Join(t.TempDir(), "tmux.sock"), name: "vigil"}
+	cmdline := fmt.Sprintf("(cat '%s'; sleep 2) | %s scan > '%s'; echo EXITED=$?; sleep 30", p, vigilBin, out)
+	s.run("-f", "/dev/null", "new-session", "-d", "-s", s.name, "-x", "80", "-y", "24", "sh", "-c", cmdline)
+	t.Cleanup(func() { _ = exec.Command("tmux", "-S", s.socket, "kill-server").Run() })
+	s.waitFor(5*time.Second, "scanning: 3 events")
+	scr := s.waitFor(10*time.Second, "EXITED=0")
+	if strings.Contains(scr, "scanning:") {
+		t.Errorf("progress line left on the screen:\n%s", scr)
+	}
+	rep, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(rep), "vigil scan: 3 events") || strings.Contains(string(rep), "scanning") {
+		t.Errorf("report:\n%s", rep)
+	}
+}
