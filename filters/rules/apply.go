@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"path"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -177,6 +178,12 @@ func (r *Rule) test(e *event.Event) (loc []int, alt int, why string) {
 	if len(r.Formats) > 0 && !slices.Contains(r.Formats, e.Format) {
 		return nil, -1, "format not in formats:"
 	}
+	if len(r.Units) > 0 && !r.unitMatches(e) {
+		return nil, -1, "unit not in units:"
+	}
+	if len(r.Transports) > 0 && !slices.Contains(r.Transports, e.Fields["transport"]) {
+		return nil, -1, "transport not in transports:"
+	}
 	msg := e.Message
 	for _, lit := range r.Contains {
 		if !strings.Contains(msg, lit) {
@@ -284,4 +291,21 @@ func tag(e *event.Event, r *Rule, loc []int, alt int, st *Step) {
 			st.Captures = append(st.Captures, Capture{Field: name, Value: v, Stored: stored})
 		}
 	}
+}
+
+// unitMatches reports whether the unit e is about, or the unit that wrote
+// it, matches one of r.Units.
+func (r *Rule) unitMatches(e *event.Event) bool {
+	for _, f := range [2]string{"unit", "systemd_unit"} {
+		u := e.Fields[f]
+		if u == "" {
+			continue
+		}
+		for _, pat := range r.Units {
+			if ok, _ := path.Match(pat, u); ok {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -359,3 +359,46 @@ func TestFinalAndNotContains(t *testing.T) {
 		t.Errorf("a rule with no categories and no final: %v", err)
 	}
 }
+
+// TestUnitsAndTransports checks the units: and transports: scopes.
+func TestUnitsAndTransports(t *testing.T) {
+	s := mustLoad(t, `rules:
+  - id: pg-unit
+    categories: [service.failure]
+    units: ['postgresql@*.service']
+    contains: [FATAL]
+  - id: kernel-transport
+    categories: [security.alert]
+    apps: [kernel]
+    transports: [kernel]
+    contains: [DENIED]
+`)
+	withFields := func(app, msg string, kv ...string) event.Event {
+		e := ev(app, msg)
+		for i := 0; i+1 < len(kv); i += 2 {
+			e.SetField(kv[i], kv[i+1])
+		}
+		return e
+	}
+	cases := []struct {
+		e    event.Event
+		want string
+	}{
+		{withFields("postgres", "FATAL: the database system is starting up", "systemd_unit", "postgresql@15-main.service"), "pg-unit"},
+		{withFields("postgres", "FATAL: x", "unit", "postgresql@15-main.service"), "pg-unit"},
+		{withFields("postgres", "FATAL: x", "systemd_unit", "nginx.service"), ""},
+		{ev("postgres", "FATAL: x"), ""},
+		{withFields("kernel", "apparmor=\"DENIED\"", "transport", "kernel"), "kernel-transport"},
+		{withFields("kernel", "apparmor=\"DENIED\"", "transport", "syslog"), ""},
+	}
+	for _, c := range cases {
+		e := c.e
+		s.Apply(&e)
+		if got := strings.Join(e.Rules, " "); got != c.want {
+			t.Errorf("%q %v: rules %q, want %q", e.Message, e.Fields, got, c.want)
+		}
+	}
+	if _, err := Load(Source{Name: "x.yaml", Data: []byte("rules:\n  - id: x\n    categories: [maintenance]\n    units: ['[']\n    contains: [b]\n")}); err == nil || !strings.Contains(err.Error(), "bad glob") {
+		t.Errorf("bad unit glob: %v", err)
+	}
+}

@@ -15,6 +15,8 @@
 //	    control: 16.6.9                  # the NZISM 16.6 control it serves
 //	    apps: [sshd]                     # program names, any case
 //	    formats: [rfc3164]               # optional: decoder formats
+//	    units: ['ssh.service']           # optional: unit or systemd_unit globs
+//	    transports: [syslog, journal]    # optional: journald transports
 //	    contains: [Failed password]      # optional: all must occur
 //	    contains_any: [ssh2, ssh1]       # optional: one must occur
 //	    not_contains: ['[preauth]']      # optional: none may occur
@@ -28,7 +30,10 @@
 // A rule applies to the programs in apps:, or to every event of the
 // formats in formats: when it names no apps, or to every event when it says
 // any_app: true (which must be explicit: such a rule costs every line).
-// units: (journald units) are stored for later and not matched yet.
+// units: (systemd unit names or globs, matched against the event's unit
+// or systemd_unit field) and transports: (journald transports) narrow a
+// rule further; a rule with units: and no apps: or formats: is tried on
+// every event, the unit check first.
 // Capture names must be contract field names (see ContractFields). A fields:
 // value without regexp metacharacters must equal the field; any other
 // value is an unanchored regexp. Keys, categories, formats, severities and

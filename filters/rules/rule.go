@@ -17,9 +17,14 @@ type Rule struct {
 	// Apps are the lower-cased program names the rule applies to
 	// (event.App compared case-insensitively).
 	Apps []string
-	// Units are journald unit names. They are stored for the journald
-	// scope to come and do not take part in matching yet.
+	// Units are systemd unit names or globs ("nginx.service",
+	// "postgresql@*.service"): when set, the event's unit field (the unit
+	// a line is about) or systemd_unit field (the unit that wrote it, from
+	// journald) must match one.
 	Units []string
+	// Transports are journald transports (kernel, audit, syslog, journal,
+	// stdout, driver): when set, the event's transport field must be one.
+	Transports []string
 	// Formats restricts the rule to events of these decoder formats
 	// (event.Format); with no Apps it is also the rule's scope.
 	Formats []string

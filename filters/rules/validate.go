@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"regexp/syntax"
 	"slices"
@@ -21,7 +22,7 @@ const minGuard = 3
 // misspelt key (categorie:, contain:) never silently widens a rule.
 func ruleKeys() []string {
 	return []string{
-		"id", "description", "categories", "apps", "units", "formats", "any_app",
+		"id", "description", "categories", "apps", "units", "transports", "formats", "any_app",
 		"contains", "contains_any", "not_contains", "match", "fields", "severity", "control", "disabled", "final",
 	}
 }
@@ -130,6 +131,12 @@ func compileRule(file string, n *yaml.Node) (*Rule, ErrorList) {
 		r.Apps[i] = strings.ToLower(a)
 	}
 	r.Units = list("units")
+	for _, u := range r.Units {
+		if _, err := path.Match(u, ""); err != nil {
+			fail(keys["units"].Line, "units: %q: bad glob: %v", u, err)
+		}
+	}
+	r.Transports = list("transports")
 	r.Formats = list("formats")
 	for _, f := range r.Formats {
 		// A misspelt format would make the rule silently match nothing.
@@ -198,8 +205,8 @@ func compileRule(file string, n *yaml.Node) (*Rule, ErrorList) {
 		if keys["match"] == nil && len(r.Contains) == 0 && len(r.ContainsAny) == 0 {
 			fail(n.Line, "no match: and no contains: (a rule must look at the message)")
 		}
-		if len(r.Apps) == 0 && len(r.Formats) == 0 && !r.AnyApp {
-			fail(n.Line, "no apps: or formats: (set any_app: true to try the rule on every line, which costs every line; units: are not matched yet)")
+		if len(r.Apps) == 0 && len(r.Formats) == 0 && len(r.Units) == 0 && !r.AnyApp {
+			fail(n.Line, "no apps:, formats: or units: (set any_app: true to try the rule on every line, which costs every line)")
 		}
 	}
 	if r.AnyApp && len(r.Apps) > 0 {
