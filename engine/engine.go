@@ -226,14 +226,21 @@ func (p *Pipeline) decodeBatch(dec *decode.Decoder, b *sources.Batch) []event.Ev
 	window := !p.opts.Window.IsZero()
 	for i := range b.Lines {
 		// The decoder overwrites the whole event, so a recycled slot needs
-		// no clearing first.
+		// no clearing first (but see spare below).
 		if len(evs) < cap(evs) {
 			evs = evs[:len(evs)+1]
 		} else {
 			evs = append(evs, event.Event{})
 		}
 		e := &evs[len(evs)-1]
+		// A recycled slot's fields map is emptied and kept for the
+		// new event: a tagged event then fills it without allocating.
+		spare := e.Fields
+		clear(spare)
 		dec.Decode(e, b.Lines[i], ref, now)
+		if e.Fields == nil {
+			e.Fields = spare
+		}
 		e.Source = b.Source
 		if window && !p.opts.Window.Match(e) {
 			evs = evs[:len(evs)-1]

@@ -71,21 +71,47 @@ func (s *Set) Explain(e *event.Event) []Step {
 }
 
 // apply is Apply, recording each rule's outcome in trace when it is not nil.
+//
+// Up to three lists hold the rules in e's scope: its program's, its
+// format's and the any_app ones. Each list's prefilter first picks the
+// rules whose literals occur in the message; the lists are then walked as
+// one, in rule order, so categories come out in the order the rules are
+// defined whichever index found them.
 func (s *Set) apply(e *event.Event, trace *[]Step) {
-	c := cursor{lists: [3][]*Rule{s.appRules(e.App), nil, s.any}}
+	lists := [3]*ruleList{s.appRules(e.App), nil, s.any}
 	if len(s.byFormat) > 0 {
-		c.lists[1] = s.byFormat[e.Format]
+		lists[1] = s.byFormat[e.Format]
 	}
-	// Usually only the program's own list is non-empty: walk it directly.
-	if len(c.lists[1]) == 0 && len(c.lists[2]) == 0 {
-		for _, r := range c.lists[0] {
-			if try(e, r, trace) && r.Final {
-				return
+	var (
+		masks    [3]ruleMask
+		filtered [3]bool
+		pos      [3]int
+	)
+	for i, l := range lists {
+		if l != nil && l.pf != nil {
+			masks[i] = l.pf.candidates(e.Message)
+			filtered[i] = true
+		}
+	}
+	for {
+		best := -1
+		for i, l := range lists {
+			if l != nil && pos[i] < len(l.rules) && (best < 0 || l.rules[pos[i]].order < lists[best].rules[pos[best]].order) {
+				best = i
 			}
 		}
-		return
-	}
-	for r := c.next(); r != nil; r = c.next() {
+		if best < 0 {
+			return
+		}
+		j := pos[best]
+		pos[best]++
+		r := lists[best].rules[j]
+		if filtered[best] && j < maxMasked && !masks[best].has(j) {
+			if trace != nil {
+				*trace = append(*trace, Step{Rule: r, Reason: "none of its literals occurs in the message", Pattern: -1})
+			}
+			continue
+		}
 		if try(e, r, trace) && r.Final {
 			return
 		}
@@ -94,7 +120,8 @@ func (s *Set) apply(e *event.Event, trace *[]Step) {
 
 // try applies one rule to e and reports whether it fired.
 func try(e *event.Event, r *Rule, trace *[]Step) bool {
-	loc, alt, why := r.test(e)
+	var buf [maxSlots]int
+	loc, alt, why := r.test(e, buf[:])
 	if why == "" {
 		if bad := contradiction(e, r); bad != "" {
 			why = "skipped: " + bad + " contradicts a category already on the event"
@@ -115,33 +142,11 @@ func try(e *event.Event, r *Rule, trace *[]Step) bool {
 	return true
 }
 
-// cursor walks up to three rule lists, each in rule order, as one list in
-// rule order, so categories come out in the order the rules are defined
-// whichever index found them.
-type cursor struct {
-	lists [3][]*Rule
-}
-
-func (c *cursor) next() *Rule {
-	best := -1
-	for i, l := range c.lists {
-		if len(l) > 0 && (best < 0 || l[0].order < c.lists[best][0].order) {
-			best = i
-		}
-	}
-	if best < 0 {
-		return nil
-	}
-	r := c.lists[best][0]
-	c.lists[best] = c.lists[best][1:]
-	return r
-}
-
 // appRules returns the rules for program app, compared case-insensitively.
 // Program names are nearly always lower case already; an upper-case ASCII
 // name (CRON) is lowered in a stack buffer, since a map lookup with
 // string(bytes) does not allocate.
-func (s *Set) appRules(app string) []*Rule {
+func (s *Set) appRules(app string) *ruleList {
 	if rs, ok := s.byApp[app]; ok || app == "" {
 		return rs
 	}
@@ -174,7 +179,10 @@ func (s *Set) appRules(app string) []*Rule {
 // when the rule has none or the pattern names no captures), its index, and
 // "" or the reason the rule does not match. Reasons are constants, so a
 // miss allocates nothing.
-func (r *Rule) test(e *event.Event) (loc []int, alt int, why string) {
+//
+// buf holds the capture positions when the fast matcher finds them, so a
+// match allocates nothing; the regexp engine allocates its own.
+func (r *Rule) test(e *event.Event, buf []int) (loc []int, alt int, why string) {
 	if len(r.Formats) > 0 && !slices.Contains(r.Formats, e.Format) {
 		return nil, -1, "format not in formats:"
 	}
@@ -219,7 +227,19 @@ func (r *Rule) test(e *event.Event) (loc []int, alt int, why string) {
 		if p := r.prefixes[i]; p != "" && !strings.HasPrefix(msg, p) {
 			continue
 		}
-		if g := r.guards[i]; g != "" && !strings.Contains(msg, g) {
+		m := r.fast[i]
+		// The fast matcher searches for its leading literal itself; a
+		// separate guard scan would read the line twice.
+		if g := r.guards[i]; g != "" && (m == nil || m.first == "" || len(g) > len(m.first)+8) && !strings.Contains(msg, g) {
+			continue
+		}
+		if m != nil {
+			if m.match(msg, buf) {
+				if re.NumSubexp() == 0 {
+					return nil, i, ""
+				}
+				return buf[:m.nslot], i, ""
+			}
 			continue
 		}
 		if re.NumSubexp() == 0 {

@@ -50,10 +50,15 @@
 //
 // Matching is built for a million lines a second: rules are indexed by
 // program name (and by format for rules scoped by format only), so most
-// rules are never tried on most lines; every pattern is guarded by
-// literal checks (the rule's contains: lists, the prefix of an anchored
-// pattern, the longest literal any match holds) before any regexp runs;
-// and a line that no rule matches costs no allocation.
+// rules are never tried on most lines; in each index entry an
+// Aho-Corasick prefilter over the rules' required literals picks, in one
+// pass over the message, the few rules that could match (see prefilter);
+// patterns of the usual shape (fixed text, \S+ and \d+ runs, optional and
+// alternative parts, captures) run on a small backtracking matcher that
+// gives exactly the regexp's match in a fraction of its time, with the
+// regexp as the fallback for other shapes and for hostile lines (see
+// fastMatcher); and neither a line that no rule matches nor, in the
+// engine, a tagged one costs an allocation.
 //
 // Rules read event.Message, which the decoder has already escaped for the
 // terminal, not Raw: the message is the same text whether the line came

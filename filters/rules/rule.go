@@ -67,6 +67,9 @@ type Rule struct {
 	// prefixes[i] is the literal every match of Match[i] starts the
 	// message with, when the pattern is anchored by ^; else "".
 	prefixes []string
+	// fast[i] runs Match[i] without the regexp engine when the pattern
+	// has a shape it handles (see fastMatcher); nil otherwise.
+	fast []*fastMatcher
 	// captures[i][j] is the contract field filled by capture group j of
 	// Match[i], "" for unnamed groups.
 	captures [][]string

@@ -11,18 +11,27 @@ type Set struct {
 	// byApp holds the enabled rules scoped by program, keyed by the
 	// lower-cased program name; byFormat those scoped by format only; any
 	// those with any_app. Each list is in rule order.
-	byApp    map[string][]*Rule
-	byFormat map[string][]*Rule
-	any      []*Rule
+	byApp    map[string]*ruleList
+	byFormat map[string]*ruleList
+	any      *ruleList
+}
+
+// ruleList is the rules of one index entry, in rule order, with the
+// prefilter that picks the ones a message could match.
+type ruleList struct {
+	rules []*Rule
+	pf    *prefilter
 }
 
 // newSet indexes rules, which are in the order they are to be tried.
 func newSet(rules []*Rule) *Set {
 	s := &Set{
 		rules:    rules,
-		byApp:    map[string][]*Rule{},
-		byFormat: map[string][]*Rule{},
+		byApp:    map[string]*ruleList{},
+		byFormat: map[string]*ruleList{},
 	}
+	byApp, byFormat := map[string][]*Rule{}, map[string][]*Rule{}
+	var any []*Rule
 	for i, r := range rules {
 		r.order = i
 		r.Categories = slices.Clip(r.Categories)
@@ -32,19 +41,28 @@ func newSet(rules []*Rule) *Set {
 		switch {
 		case len(r.Apps) > 0:
 			for _, a := range r.Apps {
-				if !slices.Contains(s.byApp[a], r) {
-					s.byApp[a] = append(s.byApp[a], r)
+				if !slices.Contains(byApp[a], r) {
+					byApp[a] = append(byApp[a], r)
 				}
 			}
 		case len(r.Formats) > 0:
 			for _, f := range r.Formats {
-				if !slices.Contains(s.byFormat[f], r) {
-					s.byFormat[f] = append(s.byFormat[f], r)
+				if !slices.Contains(byFormat[f], r) {
+					byFormat[f] = append(byFormat[f], r)
 				}
 			}
 		default:
-			s.any = append(s.any, r)
+			any = append(any, r)
 		}
+	}
+	for a, rs := range byApp {
+		s.byApp[a] = newRuleList(rs)
+	}
+	for f, rs := range byFormat {
+		s.byFormat[f] = newRuleList(rs)
+	}
+	if len(any) > 0 {
+		s.any = newRuleList(any)
 	}
 	return s
 }
@@ -68,4 +86,8 @@ func (s *Set) Rule(id string) *Rule {
 // Len returns the number of rules, disabled ones included.
 func (s *Set) Len() int {
 	return len(s.rules)
+}
+
+func newRuleList(rs []*Rule) *ruleList {
+	return &ruleList{rules: rs, pf: newPrefilter(rs)}
 }

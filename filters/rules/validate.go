@@ -191,6 +191,7 @@ func compileRule(file string, n *yaml.Node) (*Rule, ErrorList) {
 				continue
 			}
 			r.Match = append(r.Match, re)
+			r.fast = append(r.fast, compileFast(re))
 			r.guards = append(r.guards, guard)
 			r.prefixes = append(r.prefixes, anchoredPrefix(p))
 			r.captures = append(r.captures, caps)
