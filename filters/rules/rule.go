@@ -120,7 +120,13 @@ func Categories() []string {
 }
 
 // contradicts reports whether categories a and b cannot both describe one
-// line: a logon either succeeded or failed.
+// line: a logon either succeeded or failed, an elevation was either used
+// or refused, and a refused elevation is not also a failed logon (the
+// labelling conventions: privilege.failure only).
 func contradicts(a, b string) bool {
-	return a == "auth.success" && b == "auth.failure" || a == "auth.failure" && b == "auth.success"
+	pair := func(x, y string) bool { return a == x && b == y || a == y && b == x }
+	return pair("auth.success", "auth.failure") ||
+		pair("privilege.use", "privilege.failure") ||
+		pair("auth.failure", "privilege.failure") ||
+		pair("auth.success", "privilege.failure")
 }
