@@ -38,6 +38,7 @@ type opcode uint8
 const (
 	opLit    opcode = iota // match lit
 	opRun                  // match min..max characters of class, greedy
+	opLazy                 // match min..max characters of class, fewest first
 	opSplit                // try next, then x
 	opJump                 // go to x
 	opSave                 // slot n = position
@@ -143,9 +144,10 @@ func (c *fastCompiler) compile(re *syntax.Regexp) bool {
 		c.emit(inst{op: opRun, class: cl, min: 1, max: 1})
 		return true
 	case syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat:
-		if re.Flags&syntax.NonGreedy != 0 || re.Op == syntax.OpRepeat && (re.Min > 1000 || re.Max > 1000) {
+		if re.Op == syntax.OpRepeat && (re.Min > 1000 || re.Max > 1000) {
 			return false
 		}
+		lazy := re.Flags&syntax.NonGreedy != 0
 		lo, hi := 0, -1
 		switch re.Op {
 		case syntax.OpPlus:
@@ -156,10 +158,14 @@ func (c *fastCompiler) compile(re *syntax.Regexp) bool {
 			lo, hi = re.Min, re.Max
 		}
 		if cl := classOf(re.Sub[0]); cl != nil {
-			c.emit(inst{op: opRun, class: cl, min: lo, max: hi})
+			op := opRun
+			if lazy {
+				op = opLazy
+			}
+			c.emit(inst{op: op, class: cl, min: lo, max: hi})
 			return true
 		}
-		if re.Op != syntax.OpQuest {
+		if re.Op != syntax.OpQuest || lazy {
 			return false // repeated groups: leave them to the regexp
 		}
 		split := c.emit(inst{op: opSplit})
@@ -269,6 +275,7 @@ type frame struct {
 const (
 	frameAlt = iota
 	frameRun
+	frameLazy
 	frameSlot
 )
 
@@ -379,6 +386,30 @@ func (m *fastMatcher) try(s string, start int, loc []int, budget *int, stack *[m
 				sp++
 			}
 			pc++
+		case opLazy:
+			from := pos
+			n := 0
+			for n < in.min {
+				w := classWidth(in.class, s, pos)
+				if w == 0 {
+					break
+				}
+				pos += w
+				n++
+			}
+			if n < in.min {
+				fail = true
+				break
+			}
+			if (in.max < 0 || n < in.max) && classWidth(in.class, s, pos) > 0 {
+				if sp == maxFrames {
+					return false, false
+				}
+				// On failure, take one character more.
+				stack[sp] = frame{kind: frameLazy, pc: int32(pc), pos: int32(pos), n: int32(from), cnt: int32(n)}
+				sp++
+			}
+			pc++
 		case opSplit:
 			if sp == maxFrames {
 				return false, false
@@ -441,10 +472,40 @@ func (m *fastMatcher) try(s string, start int, loc []int, budget *int, stack *[m
 					sp++
 				}
 				pc = int(f.pc) + 1
+			case frameLazy:
+				in := &m.prog[f.pc]
+				w := classWidth(in.class, s, int(f.pos))
+				pos = int(f.pos) + w
+				cnt := f.cnt + 1
+				if (in.max < 0 || int(cnt) < in.max) && classWidth(in.class, s, pos) > 0 {
+					stack[sp] = frame{kind: frameLazy, pc: f.pc, pos: int32(pos), n: f.n, cnt: cnt}
+					sp++
+				}
+				pc = int(f.pc) + 1
+				*budget--
 			}
 			break
 		}
 	}
+}
+
+// classWidth returns the width of the character at s[pos] when class
+// holds it, else 0 (also at the end of s).
+func classWidth(c *charClass, s string, pos int) int {
+	if pos >= len(s) {
+		return 0
+	}
+	if b := s[pos]; b < utf8.RuneSelf {
+		if c.ascii[b] {
+			return 1
+		}
+		return 0
+	}
+	r, w := utf8.DecodeRuneInString(s[pos:])
+	if c.has(r) {
+		return w
+	}
+	return 0
 }
 
 // isWordByte reports whether s[i] is an ASCII word character, as \b sees

@@ -50,6 +50,17 @@ var fastCases = []struct {
 	{`x(?:ab|a)(?:bc|c)y`, []string{"xabcy", "xacy", "xabcy xaby"}},
 	{`é(?P<user>[^é]+)é`, []string{"aébcdéf", "ééé", "éxé", "é\x00é"}},
 	{`a.{2,4}b`, []string{"a12b", "a1b", "a12345b", "a1234b a12b", "a\n12b", "a世界b"}},
+	{`^Received disconnect from (?P<src_ip>\S+?)(?: port (?P<src_port>\d+))?: ?\d+: .*\[preauth\]$`, []string{
+		"Received disconnect from 203.0.113.9 port 52188:11: Bye Bye [preauth]",
+		"Received disconnect from 203.0.113.9: 11: Bye [preauth]",
+		"Received disconnect from ::1 port 5:11: x [preauth] y",
+		"Received disconnect from a:b:c port 1:2:3: [preauth]",
+	}},
+	{`PWD=.*? ; USER=(?P<target_user>\S+) ; (?:ENV=.*? ; )?COMMAND=(?P<command>.*)$`, []string{
+		"alice : TTY=pts/0 ; PWD=/a ; b ; USER=root ; COMMAND=/x",
+		"PWD=/ ; USER=root ; ENV=A=1 ; B=2 ; COMMAND=/bin/sh ; COMMAND=x",
+	}},
+	{`a{2,3}?b|x.{1,}?y`, []string{"aab", "aaab", "ab", "xyy", "x1y2y", "xy"}},
 }
 
 func TestFastMatchAgreesWithRegexp(t *testing.T) {
@@ -68,7 +79,7 @@ func TestFastMatchAgreesWithRegexp(t *testing.T) {
 // TestFastMatchRefuses checks that patterns it cannot run exactly are left
 // to the regexp.
 func TestFastMatchRefuses(t *testing.T) {
-	for _, p := range []string{`(?i)failed`, `(ab)+c`, `a+?b`, `(?m)^x$`, `(?:ab|c)*d`} {
+	for _, p := range []string{`(?i)failed`, `(ab)+c`, `(?:ab)??c`, `(?m)^x$`, `(?:ab|c)*d`} {
 		if compileFast(regexp.MustCompile(p)) != nil {
 			t.Errorf("%q compiled for the fast matcher", p)
 		}
@@ -80,7 +91,7 @@ func TestFastMatchRefuses(t *testing.T) {
 // alphabet, where ambiguity and backtracking are common.
 func TestFastMatchRandom(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	atoms := []string{`a`, `ab`, `b`, ` `, `\S+`, `\d+`, `[ab]*`, `.*`, `\w+`, `(?:ab|a)`, `(?:a )?`, `[^ ]+`, `\b`, `x?`, `\S{1,3}`}
+	atoms := []string{`a`, `ab`, `b`, ` `, `\S+`, `\d+`, `[ab]*`, `.*`, `\w+`, `(?:ab|a)`, `(?:a )?`, `[^ ]+`, `\b`, `x?`, `\S{1,3}`, `\S+?`, `.*?`, `[ab]{1,2}?`, `a??`}
 	n := 3000
 	if testing.Short() {
 		n = 300

@@ -1,28 +1,44 @@
 package rules
 
-// A prefilter picks, in one pass over a message, the rules of a list that
-// could match it. Every rule has a need: literals of which at least one
-// must occur in any message it matches (its longest contains: literal, or
-// its contains_any: literals, or the guard literal of each match:
-// pattern). An Aho-Corasick automaton over all the needs of a list finds
-// which occur, so a line costs one scan plus the rules that could match,
-// however many rules the program has: without it every rule pays its own
-// literal search, which for the kernel's or systemd's dozens of rules
-// costs more than decoding the line.
+// A prefilter picks, cheaply, the rules of a list that could match a
+// message. Every rule has a need: literals of which at least one must
+// occur in any message it matches. A literal is anchored when it must
+// start the message (the start of a ^-anchored pattern) and free when it
+// may occur anywhere (a contains: literal, or the literal a pattern must
+// hold). Anchored literals are looked up by walking a trie from the
+// start of the message, which costs the length of the longest matching
+// start; free ones by one Aho-Corasick pass over the message, which is
+// skipped when the list has none. Without a prefilter every rule pays its
+// own literal search, which for the dozens of rules of sshd, the kernel or
+// systemd costs more than decoding the line.
 type prefilter struct {
-	// class maps a byte to its column in delta; bytes in no literal
+	// class maps a byte to its column in the tables; bytes in no literal
 	// share column 0.
 	class [256]uint8
-	ncls  int
-	// delta[state*ncls+class] is the next state's row (state*ncls)
-	// shifted left by one, its low bit set when the state has output.
-	delta []uint32
-	// out[state] are the rules whose need a literal ending at state (or
-	// at a suffix of it) satisfies.
-	out []ruleMask
+	ncls  uint32
+	// free is the Aho-Corasick automaton over the free literals, nil when
+	// there are none; anchored the trie over the anchored ones, nil when
+	// there are none.
+	free, anchored *automaton
 	// always are the rules with no need, or beyond the mask's reach.
 	always ruleMask
 }
+
+// automaton is a transition table over byte classes. delta[row+class] is
+// the next state's row (state × ncls) shifted left by one, its low bit set
+// when the state has output; for the anchored trie, deadRow marks no way
+// on.
+type automaton struct {
+	delta []uint32
+	// out[state] are the rules whose need is met when the state is
+	// reached.
+	out []ruleMask
+	// rootOut is set when the root itself has output (never: literals
+	// are not empty).
+}
+
+// deadRow marks a missing trie edge.
+const deadRow = ^uint32(0)
 
 // ruleMask is a set of rule positions in a list.
 type ruleMask [4]uint64
@@ -32,19 +48,34 @@ const maxMasked = len(ruleMask{}) * 64
 func (m *ruleMask) set(i int)      { m[i/64] |= 1 << (i % 64) }
 func (m *ruleMask) has(i int) bool { return m[i/64]&(1<<(i%64)) != 0 }
 func (m *ruleMask) or(o *ruleMask) { m[0] |= o[0]; m[1] |= o[1]; m[2] |= o[2]; m[3] |= o[3] }
-func (m *ruleMask) setAll(n int) {
-	for i := 0; i < n && i < maxMasked; i++ {
-		m.set(i)
-	}
-}
 
 // minPrefilter is the shortest rule list worth a prefilter: below it the
 // rules' own literal checks are cheaper than a scan.
 const minPrefilter = 4
 
+// needLit is one literal of a rule's need.
+type needLit struct {
+	s        string
+	anchored bool
+}
+
 // need returns the literals of which at least one occurs in every message
-// r matches, or nil when r has no such set.
-func (r *Rule) need() []string {
+// r matches, or nil when r has none. Anchored starts are preferred: they
+// cost no scan and rule out more.
+func (r *Rule) need() []needLit {
+	var starts []needLit
+	for i := range r.Match {
+		if r.starts[i] == nil {
+			starts = nil
+			break
+		}
+		for _, s := range r.starts[i] {
+			starts = append(starts, needLit{s, true})
+		}
+	}
+	if len(starts) > 0 {
+		return starts
+	}
 	if len(r.Contains) > 0 {
 		best := r.Contains[0]
 		for _, c := range r.Contains[1:] {
@@ -52,25 +83,26 @@ func (r *Rule) need() []string {
 				best = c
 			}
 		}
-		return []string{best}
+		return []needLit{{best, false}}
 	}
-	var alts []string
+	var alts []needLit
 	for i := range r.Match {
 		lit := r.guards[i]
-		if p := r.prefixes[i]; len(p) > len(lit) {
-			lit = p
-		}
 		if lit == "" {
 			alts = nil
 			break
 		}
-		alts = append(alts, lit)
+		alts = append(alts, needLit{lit, false})
 	}
-	if len(alts) > 0 && (len(r.ContainsAny) == 0 || shortest(alts) >= shortest(r.ContainsAny)) {
+	if len(alts) > 0 && (len(r.ContainsAny) == 0 || shortestNeed(alts) >= shortest(r.ContainsAny)) {
 		return alts
 	}
 	if len(r.ContainsAny) > 0 {
-		return r.ContainsAny
+		var any []needLit
+		for _, s := range r.ContainsAny {
+			any = append(any, needLit{s, false})
+		}
+		return any
 	}
 	return nil
 }
@@ -85,6 +117,16 @@ func shortest(ss []string) int {
 	return n
 }
 
+func shortestNeed(ls []needLit) int {
+	n := -1
+	for _, l := range ls {
+		if n < 0 || len(l.s) < n {
+			n = len(l.s)
+		}
+	}
+	return n
+}
+
 // newPrefilter builds the prefilter for a rule list, or nil when the list
 // is too short to gain from one or its literals use too many distinct
 // bytes.
@@ -93,54 +135,60 @@ func newPrefilter(rules []*Rule) *prefilter {
 		return nil
 	}
 	pf := &prefilter{}
-	type lit struct {
-		s     string
-		rules ruleMask
-	}
-	var lits []lit
-	index := map[string]int{}
+	free, anchored := map[string]*ruleMask{}, map[string]*ruleMask{}
+	var freeOrder, anchoredOrder []string
 	for i, r := range rules {
+		if i >= maxMasked {
+			break // rules past the mask are tried on every line
+		}
 		need := r.need()
-		if len(need) == 0 || i >= maxMasked {
-			if i < maxMasked {
-				pf.always.set(i)
-			}
+		if len(need) == 0 {
+			pf.always.set(i)
 			continue
 		}
-		for _, s := range need {
-			j, ok := index[s]
-			if !ok {
-				j = len(lits)
-				index[s] = j
-				lits = append(lits, lit{s: s})
+		for _, l := range need {
+			m, order := free, &freeOrder
+			if l.anchored {
+				m, order = anchored, &anchoredOrder
 			}
-			lits[j].rules.set(i)
+			if m[l.s] == nil {
+				m[l.s] = &ruleMask{}
+				*order = append(*order, l.s)
+			}
+			m[l.s].set(i)
 		}
 	}
-	if len(rules) > maxMasked {
-		// Rules past the mask are tried on every line.
-		pf.always.setAll(maxMasked)
-	}
-	// Byte classes.
-	var cls [256]int
 	n := 1
-	for _, l := range lits {
-		for k := 0; k < len(l.s); k++ {
-			if cls[l.s[k]] == 0 {
-				cls[l.s[k]] = n
-				n++
+	for _, lits := range [][]string{freeOrder, anchoredOrder} {
+		for _, s := range lits {
+			for k := 0; k < len(s); k++ {
+				if pf.class[s[k]] == 0 {
+					if n == 255 {
+						return nil
+					}
+					pf.class[s[k]] = uint8(n)
+					n++
+				}
 			}
 		}
 	}
-	if n > 255 {
+	pf.ncls = uint32(n)
+	if len(freeOrder) > 0 {
+		pf.free = pf.build(freeOrder, free, true)
+	}
+	if len(anchoredOrder) > 0 {
+		pf.anchored = pf.build(anchoredOrder, anchored, false)
+	}
+	if pf.free == nil && len(freeOrder) > 0 || pf.anchored == nil && len(anchoredOrder) > 0 {
 		return nil
 	}
-	for b, c := range cls {
-		pf.class[b] = uint8(c)
-	}
-	pf.ncls = n
+	return pf
+}
 
-	// The trie.
+// build makes the trie of lits; with failLinks, the Aho-Corasick automaton
+// that finds them anywhere, else a trie walked from the start.
+func (pf *prefilter) build(lits []string, masks map[string]*ruleMask, failLinks bool) *automaton {
+	n := int(pf.ncls)
 	type node struct {
 		next map[uint8]int32
 		fail int32
@@ -148,10 +196,10 @@ func newPrefilter(rules []*Rule) *prefilter {
 		has  bool
 	}
 	nodes := []node{{next: map[uint8]int32{}}}
-	for _, l := range lits {
+	for _, lit := range lits {
 		s := int32(0)
-		for k := 0; k < len(l.s); k++ {
-			c := pf.class[l.s[k]]
+		for k := 0; k < len(lit); k++ {
+			c := pf.class[lit[k]]
 			nx, ok := nodes[s].next[c]
 			if !ok {
 				nx = int32(len(nodes))
@@ -160,63 +208,92 @@ func newPrefilter(rules []*Rule) *prefilter {
 			}
 			s = nx
 		}
-		nodes[s].out.or(&l.rules)
+		nodes[s].out.or(masks[lit])
 		nodes[s].has = true
-	}
-	// Fail links and the full transition table, breadth first.
-	next := make([]int32, len(nodes)*n)
-	queue := []int32{}
-	for c := 0; c < n; c++ {
-		if nx, ok := nodes[0].next[uint8(c)]; ok {
-			nodes[nx].fail = 0
-			next[c] = nx
-			queue = append(queue, nx)
-		}
-	}
-	for len(queue) > 0 {
-		s := queue[0]
-		queue = queue[1:]
-		f := nodes[s].fail
-		nodes[s].out.or(&nodes[f].out)
-		nodes[s].has = nodes[s].has || nodes[f].has
-		for c := 0; c < n; c++ {
-			if nx, ok := nodes[s].next[uint8(c)]; ok {
-				nodes[nx].fail = next[int(f)*n+c]
-				next[int(s)*n+c] = nx
-				queue = append(queue, nx)
-			} else {
-				next[int(s)*n+c] = next[int(f)*n+c]
-			}
-		}
 	}
 	if len(nodes)*n >= 1<<30 {
 		return nil
 	}
-	pf.delta = make([]uint32, len(next))
+	next := make([]int32, len(nodes)*n)
+	if failLinks {
+		queue := []int32{}
+		for c := 0; c < n; c++ {
+			if nx, ok := nodes[0].next[uint8(c)]; ok {
+				next[c] = nx
+				queue = append(queue, nx)
+			}
+		}
+		for len(queue) > 0 {
+			s := queue[0]
+			queue = queue[1:]
+			f := nodes[s].fail
+			nodes[s].out.or(&nodes[f].out)
+			nodes[s].has = nodes[s].has || nodes[f].has
+			for c := 0; c < n; c++ {
+				if nx, ok := nodes[s].next[uint8(c)]; ok {
+					nodes[nx].fail = next[int(f)*n+c]
+					next[int(s)*n+c] = nx
+					queue = append(queue, nx)
+				} else {
+					next[int(s)*n+c] = next[int(f)*n+c]
+				}
+			}
+		}
+	} else {
+		for s := range nodes {
+			for c := 0; c < n; c++ {
+				nx, ok := nodes[s].next[uint8(c)]
+				if !ok {
+					nx = -1
+				}
+				next[s*n+c] = nx
+			}
+		}
+	}
+	a := &automaton{delta: make([]uint32, len(next)), out: make([]ruleMask, len(nodes))}
 	for i, nx := range next {
+		if nx < 0 {
+			a.delta[i] = deadRow
+			continue
+		}
 		e := uint32(int(nx)*n) << 1
 		if nodes[nx].has {
 			e |= 1
 		}
-		pf.delta[i] = e
+		a.delta[i] = e
 	}
-	pf.out = make([]ruleMask, len(nodes))
 	for i := range nodes {
-		pf.out[i] = nodes[i].out
+		a.out[i] = nodes[i].out
 	}
-	return pf
+	return a
 }
 
 // candidates returns the rules of the list that could match msg.
 func (pf *prefilter) candidates(msg string) ruleMask {
 	m := pf.always
-	row := uint32(0)
-	delta := pf.delta
-	for i := 0; i < len(msg); i++ {
-		e := delta[row+uint32(pf.class[msg[i]])]
-		row = e >> 1
-		if e&1 != 0 {
-			m.or(&pf.out[row/uint32(pf.ncls)])
+	n := pf.ncls
+	if a := pf.anchored; a != nil {
+		row := uint32(0)
+		for i := 0; i < len(msg); i++ {
+			e := a.delta[row+uint32(pf.class[msg[i]])]
+			if e == deadRow {
+				break
+			}
+			row = e >> 1
+			if e&1 != 0 {
+				m.or(&a.out[row/n])
+			}
+		}
+	}
+	if a := pf.free; a != nil {
+		row := uint32(0)
+		delta := a.delta
+		for i := 0; i < len(msg); i++ {
+			e := delta[row+uint32(pf.class[msg[i]])]
+			row = e >> 1
+			if e&1 != 0 {
+				m.or(&a.out[row/n])
+			}
 		}
 	}
 	return m

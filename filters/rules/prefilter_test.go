@@ -91,3 +91,66 @@ func BenchmarkPrefilter(b *testing.B) {
 		l.pf.candidates(msg)
 	}
 }
+
+func TestAnchoredPrefixes(t *testing.T) {
+	cases := map[string]string{
+		`^Accepted (?:password|publickey) for`:           "Accepted password for|Accepted publickey for",
+		`^(?:error: )?Received disconnect from (\S+)`:    "error: Received disconnect from |Received disconnect from ",
+		`^(?:Invalid|Illegal) user (?P<user>\S*) from`:   "Invalid user |Illegal user ",
+		`^New session \S+ of user`:                       "New session ",
+		`Failed password`:                                "",
+		`^\S+ : TTY=`:                                    "",
+		`^[Aa]ccepted`:                                   "Accepted|accepted",
+		`^(?i)accepted`:                                  "",
+		`^(?:a|b|c|d|e|f|g|h|i|j|k|l|m|n|o|p|q|r|s)x`:    "",
+		`^(?:Starting|Started|Stopping) (?P<unit>\S+)\.`: "Starting |Started |Stopping ",
+	}
+	for p, want := range cases {
+		got := ""
+		for i, s := range anchoredPrefixes(p) {
+			if i > 0 {
+				got += "|"
+			}
+			got += s
+		}
+		if got != want {
+			t.Errorf("anchoredPrefixes(%q) = %q, want %q", p, got, want)
+		}
+	}
+}
+
+// TestPrefilterAnchored checks that an anchored literal counts only at the
+// start of the message.
+func TestPrefilterAnchored(t *testing.T) {
+	s := mustLoad(t, `rules:
+  - {id: a, categories: [auth.failure], apps: [x], match: '^Failed (?P<user>\S+)'}
+  - {id: b, categories: [auth.failure], apps: [x], match: '^(?:error: )?Timeout'}
+  - {id: c, categories: [auth.failure], apps: [x], match: 'Failed again'}
+  - {id: d, categories: [auth.failure], apps: [x], contains: [zzz]}
+`)
+	l := s.byApp["x"]
+	cases := map[string]string{
+		"Failed bob":            "a",
+		"x Failed bob":          "",
+		"error: Timeout":        "b",
+		"Timeout, Failed again": "b c",
+		"Failed again":          "a c",
+		"Failezzz":              "d",
+		"":                      "",
+	}
+	for msg, want := range cases {
+		m := l.pf.candidates(msg)
+		got := ""
+		for j, r := range l.rules {
+			if m.has(j) {
+				if got != "" {
+					got += " "
+				}
+				got += r.ID
+			}
+		}
+		if got != want {
+			t.Errorf("%q: candidates %q, want %q", msg, got, want)
+		}
+	}
+}

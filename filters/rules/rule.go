@@ -67,6 +67,10 @@ type Rule struct {
 	// prefixes[i] is the literal every match of Match[i] starts the
 	// message with, when the pattern is anchored by ^; else "".
 	prefixes []string
+	// starts[i] are the literals a match of Match[i] can start the message
+	// with, one of them at least, when it is anchored (see
+	// anchoredPrefixes); nil otherwise.
+	starts [][]string
 	// fast[i] runs Match[i] without the regexp engine when the pattern
 	// has a shape it handles (see fastMatcher); nil otherwise.
 	fast []*fastMatcher

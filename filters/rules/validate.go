@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/vigil-sec/vigil/event"
 	"github.com/vigil-sec/vigil/sources/decode"
@@ -194,6 +195,7 @@ func compileRule(file string, n *yaml.Node) (*Rule, ErrorList) {
 			r.fast = append(r.fast, compileFast(re))
 			r.guards = append(r.guards, guard)
 			r.prefixes = append(r.prefixes, anchoredPrefix(p))
+			r.starts = append(r.starts, anchoredPrefixes(p))
 			r.captures = append(r.captures, caps)
 		}
 	}
@@ -461,4 +463,121 @@ func yamlErrorReason(err error) string {
 		}
 	}
 	return "YAML: " + s
+}
+
+// maxPrefixes bounds the literal starts anchoredPrefixes expands.
+const maxPrefixes = 16
+
+// anchoredPrefixes returns every literal a match of p can start the text
+// with, when p is anchored by ^ and starts with a small choice of
+// literals: "^(?:error: )?Received disconnect" gives "error: Received
+// disconnect" and "Received disconnect". It returns nil when p is not
+// anchored, when a match can start with anything, or when the choices
+// are too many.
+func anchoredPrefixes(p string) []string {
+	re, err := syntax.Parse(p, syntax.Perl)
+	if err != nil || re.Op != syntax.OpConcat || len(re.Sub) < 2 || re.Sub[0].Op != syntax.OpBeginText {
+		return nil
+	}
+	set, _ := expandStart(&syntax.Regexp{Op: syntax.OpConcat, Sub: re.Sub[1:]})
+	if len(set) == 0 || slices.Contains(set, "") {
+		return nil
+	}
+	return set
+}
+
+// expandStart returns literals that every match of re starts with, one of
+// them at least, and whether re matches exactly those strings (so that
+// what follows may be appended). {""}, false means nothing is known.
+func expandStart(re *syntax.Regexp) ([]string, bool) {
+	unknown := []string{""}
+	switch re.Op {
+	case syntax.OpEmptyMatch:
+		return []string{""}, true
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase == 0 {
+			return []string{string(re.Rune)}, true
+		}
+		// [Aa]ccepted: both cases of each ASCII letter, while few.
+		acc := []string{""}
+		for _, r := range re.Rune {
+			alts := []string{string(r)}
+			if lo, up := unicode.ToLower(r), unicode.ToUpper(r); r < 128 && lo != up {
+				alts = []string{string(up), string(lo)}
+			} else if r >= 128 {
+				return unknown, false
+			}
+			var next []string
+			for _, a := range acc {
+				for _, b := range alts {
+					next = append(next, a+b)
+				}
+			}
+			if len(next) > maxPrefixes {
+				return unknown, false
+			}
+			acc = next
+		}
+		return acc, true
+	case syntax.OpCharClass:
+		var out []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if len(out) == 4 || r >= 128 {
+					return unknown, false
+				}
+				out = append(out, string(r))
+			}
+		}
+		return out, true
+	case syntax.OpCapture:
+		return expandStart(re.Sub[0])
+	case syntax.OpQuest:
+		if re.Flags&syntax.NonGreedy != 0 {
+			return unknown, false
+		}
+		sub, exact := expandStart(re.Sub[0])
+		if !slices.Contains(sub, "") {
+			sub = append(slices.Clone(sub), "")
+		}
+		return sub, exact
+	case syntax.OpAlternate:
+		var out []string
+		exact := true
+		for _, s := range re.Sub {
+			set, ex := expandStart(s)
+			exact = exact && ex
+			for _, x := range set {
+				if !slices.Contains(out, x) {
+					out = append(out, x)
+				}
+			}
+			if len(out) > maxPrefixes {
+				return unknown, false
+			}
+		}
+		return out, exact
+	case syntax.OpConcat:
+		acc := []string{""}
+		for _, s := range re.Sub {
+			set, ex := expandStart(s)
+			var next []string
+			for _, a := range acc {
+				for _, b := range set {
+					if x := a + b; !slices.Contains(next, x) {
+						next = append(next, x)
+					}
+				}
+			}
+			if len(next) > maxPrefixes {
+				return acc, false
+			}
+			acc = next
+			if !ex {
+				return acc, false
+			}
+		}
+		return acc, true
+	}
+	return unknown, false
 }
