@@ -104,3 +104,14 @@ func decodeWith(b testing.TB, gen func(io.Writer, int, uint64, time.Time) error,
 	}
 	return evs
 }
+
+// BenchmarkLoadBuiltin times loading the built-in rules (parsing,
+// validating, compiling and indexing them), which every vigil start pays.
+func BenchmarkLoadBuiltin(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := LoadBuiltin(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -84,14 +84,11 @@ const (
 	maxFrames = 64
 )
 
-// compileFast compiles re for the fast matcher, or returns nil when the
-// pattern has parts it does not handle.
-func compileFast(re *regexp.Regexp) *fastMatcher {
+// compileFast compiles re, whose parsed (not simplified) form is sr, for
+// the fast matcher, or returns nil when the pattern has parts it does not
+// handle.
+func compileFast(re *regexp.Regexp, sr *syntax.Regexp) *fastMatcher {
 	if 2*(re.NumSubexp()+1) > maxSlots {
-		return nil
-	}
-	sr, err := syntax.Parse(re.String(), syntax.Perl)
-	if err != nil {
 		return nil
 	}
 	c := &fastCompiler{}

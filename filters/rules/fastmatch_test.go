@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strings"
 	"testing"
@@ -66,7 +67,7 @@ var fastCases = []struct {
 func TestFastMatchAgreesWithRegexp(t *testing.T) {
 	for _, c := range fastCases {
 		re := regexp.MustCompile(c.pattern)
-		m := compileFast(re)
+		m := fastOf(re)
 		if m == nil {
 			t.Fatalf("%q: not compiled for the fast matcher", c.pattern)
 		}
@@ -80,7 +81,7 @@ func TestFastMatchAgreesWithRegexp(t *testing.T) {
 // to the regexp.
 func TestFastMatchRefuses(t *testing.T) {
 	for _, p := range []string{`(?i)failed`, `(ab)+c`, `(?:ab)??c`, `(?m)^x$`, `(?:ab|c)*d`} {
-		if compileFast(regexp.MustCompile(p)) != nil {
+		if fastOf(regexp.MustCompile(p)) != nil {
 			t.Errorf("%q compiled for the fast matcher", p)
 		}
 	}
@@ -112,7 +113,7 @@ func TestFastMatchRandom(t *testing.T) {
 			p.WriteString("$")
 		}
 		re := regexp.MustCompile(p.String())
-		m := compileFast(re)
+		m := fastOf(re)
 		if m == nil {
 			continue
 		}
@@ -178,7 +179,7 @@ func FuzzFastMatch(f *testing.F) {
 	var ps []pair
 	for _, c := range fastCases {
 		re := regexp.MustCompile(c.pattern)
-		ps = append(ps, pair{re, compileFast(re)})
+		ps = append(ps, pair{re, fastOf(re)})
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, p := range ps {
@@ -191,7 +192,7 @@ func FuzzFastMatch(f *testing.F) {
 // typical rule pattern and line.
 func BenchmarkFastMatch(b *testing.B) {
 	re := regexp.MustCompile(fastCases[0].pattern)
-	m := compileFast(re)
+	m := fastOf(re)
 	msg := "Failed password for invalid user admin from 203.0.113.9 port 52113 ssh2"
 	b.Run("fast", func(b *testing.B) {
 		var loc [maxSlots]int
@@ -204,4 +205,13 @@ func BenchmarkFastMatch(b *testing.B) {
 			re.FindStringSubmatchIndex(msg)
 		}
 	})
+}
+
+// fastOf compiles re for the fast matcher as the loader does.
+func fastOf(re *regexp.Regexp) *fastMatcher {
+	sr, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil {
+		panic(err)
+	}
+	return compileFast(re, sr)
 }

@@ -189,81 +189,76 @@ func newPrefilter(rules []*Rule) *prefilter {
 // that finds them anywhere, else a trie walked from the start.
 func (pf *prefilter) build(lits []string, masks map[string]*ruleMask, failLinks bool) *automaton {
 	n := int(pf.ncls)
-	type node struct {
-		next map[uint8]int32
-		fail int32
-		out  ruleMask
-		has  bool
+	// The trie as a flat table of child states, -1 for none, n per node;
+	// no maps: building runs at every start-up.
+	next := make([]int32, n, n*64)
+	for i := range next {
+		next[i] = -1
 	}
-	nodes := []node{{next: map[uint8]int32{}}}
+	outs := []ruleMask{{}}
+	has := []bool{false}
 	for _, lit := range lits {
 		s := int32(0)
 		for k := 0; k < len(lit); k++ {
-			c := pf.class[lit[k]]
-			nx, ok := nodes[s].next[c]
-			if !ok {
-				nx = int32(len(nodes))
-				nodes = append(nodes, node{next: map[uint8]int32{}})
-				nodes[s].next[c] = nx
+			c := int(pf.class[lit[k]])
+			nx := next[int(s)*n+c]
+			if nx < 0 {
+				nx = int32(len(outs))
+				next[int(s)*n+c] = nx
+				outs = append(outs, ruleMask{})
+				has = append(has, false)
+				for range n {
+					next = append(next, -1)
+				}
 			}
 			s = nx
 		}
-		nodes[s].out.or(masks[lit])
-		nodes[s].has = true
+		outs[s].or(masks[lit])
+		has[s] = true
 	}
-	if len(nodes)*n >= 1<<30 {
+	nodes := len(outs)
+	if nodes*n >= 1<<30 {
 		return nil
 	}
-	next := make([]int32, len(nodes)*n)
 	if failLinks {
-		queue := []int32{}
+		// Breadth first, turning missing edges into the fail state's
+		// edges and merging outputs along fail links.
+		fail := make([]int32, nodes)
+		queue := make([]int32, 0, nodes)
 		for c := 0; c < n; c++ {
-			if nx, ok := nodes[0].next[uint8(c)]; ok {
-				next[c] = nx
+			if nx := next[c]; nx >= 0 {
 				queue = append(queue, nx)
+			} else {
+				next[c] = 0
 			}
 		}
-		for len(queue) > 0 {
-			s := queue[0]
-			queue = queue[1:]
-			f := nodes[s].fail
-			nodes[s].out.or(&nodes[f].out)
-			nodes[s].has = nodes[s].has || nodes[f].has
+		for q := 0; q < len(queue); q++ {
+			s := queue[q]
+			f := fail[s]
+			outs[s].or(&outs[f])
+			has[s] = has[s] || has[f]
 			for c := 0; c < n; c++ {
-				if nx, ok := nodes[s].next[uint8(c)]; ok {
-					nodes[nx].fail = next[int(f)*n+c]
-					next[int(s)*n+c] = nx
+				i := int(s)*n + c
+				if nx := next[i]; nx >= 0 {
+					fail[nx] = next[int(f)*n+c]
 					queue = append(queue, nx)
 				} else {
-					next[int(s)*n+c] = next[int(f)*n+c]
+					next[i] = next[int(f)*n+c]
 				}
-			}
-		}
-	} else {
-		for s := range nodes {
-			for c := 0; c < n; c++ {
-				nx, ok := nodes[s].next[uint8(c)]
-				if !ok {
-					nx = -1
-				}
-				next[s*n+c] = nx
 			}
 		}
 	}
-	a := &automaton{delta: make([]uint32, len(next)), out: make([]ruleMask, len(nodes))}
+	a := &automaton{delta: make([]uint32, len(next)), out: outs}
 	for i, nx := range next {
 		if nx < 0 {
 			a.delta[i] = deadRow
 			continue
 		}
 		e := uint32(int(nx)*n) << 1
-		if nodes[nx].has {
+		if has[nx] {
 			e |= 1
 		}
 		a.delta[i] = e
-	}
-	for i := range nodes {
-		a.out[i] = nodes[i].out
 	}
 	return a
 }

@@ -186,17 +186,17 @@ func compileRule(file string, n *yaml.Node) (*Rule, ErrorList) {
 		}
 		lines := itemLines(v)
 		for i, p := range pats {
-			re, guard, caps, err := compileMatch(p, len(r.Contains)+len(r.ContainsAny) > 0)
+			m, err := compileMatch(p, len(r.Contains)+len(r.ContainsAny) > 0)
 			if err != nil {
 				fail(lines[i], "match %q: %v", p, err)
 				continue
 			}
-			r.Match = append(r.Match, re)
-			r.fast = append(r.fast, compileFast(re))
-			r.guards = append(r.guards, guard)
-			r.prefixes = append(r.prefixes, anchoredPrefix(p))
-			r.starts = append(r.starts, anchoredPrefixes(p))
-			r.captures = append(r.captures, caps)
+			r.Match = append(r.Match, m.re)
+			r.fast = append(r.fast, m.fast)
+			r.guards = append(r.guards, m.guard)
+			r.prefixes = append(r.prefixes, m.prefix)
+			r.starts = append(r.starts, m.starts)
+			r.captures = append(r.captures, m.caps)
 		}
 	}
 
@@ -254,30 +254,57 @@ func compileFields(v *yaml.Node, fail func(int, string, ...any)) []FieldCond {
 	return conds
 }
 
+// compiled is one match: pattern with what the matcher derives from it.
+type compiled struct {
+	re     *regexp.Regexp
+	fast   *fastMatcher
+	guard  string
+	prefix string
+	starts []string
+	caps   []string
+}
+
 // compileMatch compiles one match: pattern, checks that every named
-// capture is a contract field, and finds the literal that guards it.
-func compileMatch(p string, prefiltered bool) (re *regexp.Regexp, guard string, caps []string, err error) {
-	re, err = regexp.Compile(p)
+// capture is a contract field and that the pattern is cheap enough, and
+// derives its guard literal, anchored starts and fast matcher. The
+// pattern is parsed once for all of them: rule loading is part of every
+// start-up.
+func compileMatch(p string, prefiltered bool) (compiled, error) {
+	var c compiled
+	re, err := regexp.Compile(p)
 	if err != nil {
-		return nil, "", nil, cleanRegexpError(err)
+		return c, cleanRegexpError(err)
 	}
 	fields := ContractFields()
-	caps = re.SubexpNames()
+	caps := re.SubexpNames()
 	for i, name := range caps {
 		if i == 0 || name == "" {
 			continue
 		}
 		if !slices.Contains(fields, name) {
-			return nil, "", nil, fmt.Errorf("capture %q is not a contract field (%s)", name, strings.Join(fields, ", "))
+			return c, fmt.Errorf("capture %q is not a contract field (%s)", name, strings.Join(fields, ", "))
 		}
 		if slices.Contains(caps[:i], name) {
-			return nil, "", nil, fmt.Errorf("capture %q named twice", name)
+			return c, fmt.Errorf("capture %q named twice", name)
 		}
 	}
-	if err := CheckCost(p, prefiltered); err != nil {
-		return nil, "", nil, err
+	parsed, err := syntax.Parse(p, syntax.Perl)
+	if err != nil {
+		return c, cleanRegexpError(err)
 	}
-	return re, RequiredLiteral(p), caps, nil
+	simple := parsed.Simplify()
+	guard := requiredLiteral(simple)
+	if err := checkCost(p, guard, prefiltered); err != nil {
+		return c, err
+	}
+	return compiled{
+		re:     re,
+		fast:   compileFast(re, parsed),
+		guard:  guard,
+		prefix: anchoredPrefixOf(simple),
+		starts: anchoredPrefixesOf(parsed),
+		caps:   caps,
+	}, nil
 }
 
 // anchoredPrefix returns the literal that every match of p starts with
@@ -289,7 +316,11 @@ func anchoredPrefix(p string) string {
 	if err != nil {
 		return ""
 	}
-	re = re.Simplify()
+	return anchoredPrefixOf(re.Simplify())
+}
+
+// anchoredPrefixOf is anchoredPrefix of a parsed and simplified pattern.
+func anchoredPrefixOf(re *syntax.Regexp) string {
 	if re.Op != syntax.OpConcat || len(re.Sub) < 2 || re.Sub[0].Op != syntax.OpBeginText {
 		return ""
 	}
@@ -314,13 +345,18 @@ func anchoredPrefix(p string) string {
 // literal fast path under it (golang/go#48955): such a regexp costs
 // 2–3 µs on every line, about forty times a literal-led one.
 func CheckCost(p string, prefiltered bool) error {
+	return checkCost(p, RequiredLiteral(p), prefiltered)
+}
+
+// checkCost is CheckCost given the pattern's required literal.
+func checkCost(p, guard string, prefiltered bool) error {
 	if prefiltered {
 		return nil
 	}
 	if strings.HasPrefix(p, "(?i)") {
 		return fmt.Errorf("(?i) makes the regexp run on every line at ~2-3 µs each; add contains: or contains_any: with a literal the message must hold, or spell the case variants out")
 	}
-	if RequiredLiteral(p) == "" {
+	if guard == "" {
 		return fmt.Errorf("no literal of %d+ bytes that every match must contain, so the regexp runs on every line; add contains: or contains_any:, or start the pattern with fixed text", minGuard)
 	}
 	return nil
@@ -333,7 +369,12 @@ func RequiredLiteral(p string) string {
 	if err != nil {
 		return ""
 	}
-	lit := required(re.Simplify())
+	return requiredLiteral(re.Simplify())
+}
+
+// requiredLiteral is RequiredLiteral of a parsed and simplified pattern.
+func requiredLiteral(re *syntax.Regexp) string {
+	lit := required(re)
 	if len(lit) < minGuard {
 		return ""
 	}
@@ -476,7 +517,16 @@ const maxPrefixes = 16
 // are too many.
 func anchoredPrefixes(p string) []string {
 	re, err := syntax.Parse(p, syntax.Perl)
-	if err != nil || re.Op != syntax.OpConcat || len(re.Sub) < 2 || re.Sub[0].Op != syntax.OpBeginText {
+	if err != nil {
+		return nil
+	}
+	return anchoredPrefixesOf(re)
+}
+
+// anchoredPrefixesOf is anchoredPrefixes of a parsed (not simplified)
+// pattern.
+func anchoredPrefixesOf(re *syntax.Regexp) []string {
+	if re.Op != syntax.OpConcat || len(re.Sub) < 2 || re.Sub[0].Op != syntax.OpBeginText {
 		return nil
 	}
 	set, _ := expandStart(&syntax.Regexp{Op: syntax.OpConcat, Sub: re.Sub[1:]})
