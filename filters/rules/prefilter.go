@@ -191,12 +191,16 @@ func (pf *prefilter) build(lits []string, masks map[string]*ruleMask, failLinks 
 	n := int(pf.ncls)
 	// The trie as a flat table of child states, -1 for none, n per node;
 	// no maps: building runs at every start-up.
-	next := make([]int32, n, n*64)
+	most := 1
+	for _, lit := range lits {
+		most += len(lit)
+	}
+	next := make([]int32, n, n*most)
 	for i := range next {
 		next[i] = -1
 	}
-	outs := []ruleMask{{}}
-	has := []bool{false}
+	outs := make([]ruleMask, 1, most)
+	has := make([]bool, 1, most)
 	for _, lit := range lits {
 		s := int32(0)
 		for k := 0; k < len(lit); k++ {

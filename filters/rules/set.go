@@ -1,6 +1,10 @@
 package rules
 
-import "slices"
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
 
 // Set is a loaded, validated and indexed rule set. It is immutable and
 // safe for concurrent use.
@@ -55,11 +59,27 @@ func newSet(rules []*Rule) *Set {
 			any = append(any, r)
 		}
 	}
+	// Programs with the same rules (sshd and sshd-session, the many
+	// programs PAM logs under) share one list and its prefilter.
+	shared := map[string]*ruleList{}
+	list := func(rs []*Rule) *ruleList {
+		var key strings.Builder
+		for _, r := range rs {
+			key.WriteString(strconv.Itoa(r.order))
+			key.WriteByte(',')
+		}
+		l := shared[key.String()]
+		if l == nil {
+			l = newRuleList(rs)
+			shared[key.String()] = l
+		}
+		return l
+	}
 	for a, rs := range byApp {
-		s.byApp[a] = newRuleList(rs)
+		s.byApp[a] = list(rs)
 	}
 	for f, rs := range byFormat {
-		s.byFormat[f] = newRuleList(rs)
+		s.byFormat[f] = list(rs)
 	}
 	if len(any) > 0 {
 		s.any = newRuleList(any)
