@@ -49,6 +49,9 @@ func (m *ruleMask) set(i int)      { m[i/64] |= 1 << (i % 64) }
 func (m *ruleMask) has(i int) bool { return m[i/64]&(1<<(i%64)) != 0 }
 func (m *ruleMask) or(o *ruleMask) { m[0] |= o[0]; m[1] |= o[1]; m[2] |= o[2]; m[3] |= o[3] }
 
+// maxNeedLen is the longest literal the prefilter looks for.
+const maxNeedLen = 12
+
 // minPrefilter is the shortest rule list worth a prefilter: below it the
 // rules' own literal checks are cheaper than a scan.
 const minPrefilter = 4
@@ -147,6 +150,11 @@ func newPrefilter(rules []*Rule) *prefilter {
 			continue
 		}
 		for _, l := range need {
+			// Any part of a required literal is required too: a short
+			// one keeps the tables small and rules out nearly as much.
+			if len(l.s) > maxNeedLen {
+				l.s = l.s[:maxNeedLen]
+			}
 			m, order := free, &freeOrder
 			if l.anchored {
 				m, order = anchored, &anchoredOrder
