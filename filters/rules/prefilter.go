@@ -1,5 +1,7 @@
 package rules
 
+import "strings"
+
 // A prefilter picks, cheaply, the rules of a list that could match a
 // message. Every rule has a need: literals of which at least one must
 // occur in any message it matches. A literal is anchored when it must
@@ -17,9 +19,14 @@ type prefilter struct {
 	class [256]uint8
 	ncls  uint32
 	// free is the Aho-Corasick automaton over the free literals, nil when
-	// there are none; anchored the trie over the anchored ones, nil when
-	// there are none.
+	// there are none or few; anchored the trie over the anchored ones, nil
+	// when there are none.
 	free, anchored *automaton
+	// few are the free literals when there are at most maxFew, each
+	// found by strings.Contains (a vectorised search) with its rules in
+	// fewMasks: cheaper than a byte-by-byte scan for a handful.
+	few      []string
+	fewMasks []ruleMask
 	// always are the rules with no need, or beyond the mask's reach.
 	always ruleMask
 }
@@ -49,8 +56,14 @@ func (m *ruleMask) set(i int)      { m[i/64] |= 1 << (i % 64) }
 func (m *ruleMask) has(i int) bool { return m[i/64]&(1<<(i%64)) != 0 }
 func (m *ruleMask) or(o *ruleMask) { m[0] |= o[0]; m[1] |= o[1]; m[2] |= o[2]; m[3] |= o[3] }
 
-// maxNeedLen is the longest literal the prefilter looks for.
-const maxNeedLen = 12
+// maxNeedLen is the longest literal the prefilter looks for; minNeedLen
+// the shortest worth looking for (a rule whose need holds a shorter one
+// is tried on every line).
+const (
+	maxNeedLen = 12
+	minNeedLen = 3
+	maxFew     = 6
+)
 
 // minPrefilter is the shortest rule list worth a prefilter: below it the
 // rules' own literal checks are cheaper than a scan.
@@ -145,7 +158,7 @@ func newPrefilter(rules []*Rule) *prefilter {
 			break // rules past the mask are tried on every line
 		}
 		need := r.need()
-		if len(need) == 0 {
+		if len(need) == 0 || shortestNeed(need) < minNeedLen {
 			pf.always.set(i)
 			continue
 		}
@@ -181,13 +194,21 @@ func newPrefilter(rules []*Rule) *prefilter {
 		}
 	}
 	pf.ncls = uint32(n)
-	if len(freeOrder) > 0 {
+	if len(freeOrder) > maxFew {
 		pf.free = pf.build(freeOrder, free, true)
+		if pf.free == nil {
+			return nil
+		}
+	} else {
+		for _, lit := range freeOrder {
+			pf.few = append(pf.few, lit)
+			pf.fewMasks = append(pf.fewMasks, *free[lit])
+		}
 	}
 	if len(anchoredOrder) > 0 {
 		pf.anchored = pf.build(anchoredOrder, anchored, false)
 	}
-	if pf.free == nil && len(freeOrder) > 0 || pf.anchored == nil && len(anchoredOrder) > 0 {
+	if pf.anchored == nil && len(anchoredOrder) > 0 {
 		return nil
 	}
 	return pf
@@ -290,6 +311,11 @@ func (pf *prefilter) candidates(msg string) ruleMask {
 			if e&1 != 0 {
 				m.or(&a.out[row/n])
 			}
+		}
+	}
+	for i, lit := range pf.few {
+		if strings.Contains(msg, lit) {
+			m.or(&pf.fewMasks[i])
 		}
 	}
 	if a := pf.free; a != nil {

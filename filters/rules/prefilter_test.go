@@ -50,14 +50,14 @@ func TestPrefilterFindsNeeds(t *testing.T) {
 		t.Fatal("no prefilter for five rules")
 	}
 	cases := map[string]string{
-		"alpha":            "a",
+		"alpha":            "a e",
 		"xx gamma yy":      "b e",
 		"delta x":          "c e",
-		"epsilon":          "c",
+		"epsilon":          "c e",
 		"zeta 1":           "d e",
-		"nothing":          "",
-		"alphabeta":        "a b",
-		"deltaepsilonzeta": "c d",
+		"nothing":          "e", // a one-byte need is no filter: always tried
+		"alphabeta":        "a b e",
+		"deltaepsilonzeta": "c d e",
 	}
 	for msg, want := range cases {
 		m := l.pf.candidates(msg)
