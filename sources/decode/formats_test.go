@@ -235,6 +235,22 @@ func TestAuditd(t *testing.T) {
 			want{format: FormatAuditd, time: time.Unix(1795731617, 332e6).UTC(), app: "audit", pid: 40412, sev: event.Warning,
 				msg:    "type=AVC avc:  denied  { name_connect } for  pid=40412 comm=\"httpd\" dest=5432",
 				fields: map[string]string{"comm": "httpd", "dest": "5432"}}},
+		{"type=USER_START msg=audit(1795734001.050:981): pid=42002 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:session_open grantors=pam_unix acct=\"postgres\" exe=\"/usr/bin/su\" hostname=? addr=? terminal=? res=success'\x1dUID=\"root\" AUID=\"unset\"",
+			want{format: FormatAuditd, time: time.Unix(1795734001, 50e6).UTC(), app: "audit", pid: 42002, sev: event.Info,
+				msg:    `type=USER_START pid=42002 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:session_open grantors=pam_unix acct="postgres" exe="/usr/bin/su" hostname=? addr=? terminal=? res=success' UID="root" AUID="unset"`,
+				fields: map[string]string{"target_user": "postgres", "acct": "postgres"}, absent: []string{"user"}}},
+		{"type=USER_AUTH msg=audit(1795734001.050:982): pid=42003 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:authentication grantors=? acct=\"deploy\" exe=\"/usr/bin/sudo\" hostname=? addr=? terminal=? res=failed'",
+			want{format: FormatAuditd, time: time.Unix(1795734001, 50e6).UTC(), app: "audit", pid: 42003, sev: event.Warning,
+				msg:    `type=USER_AUTH pid=42003 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:authentication grantors=? acct="deploy" exe="/usr/bin/sudo" hostname=? addr=? terminal=? res=failed'`,
+				fields: map[string]string{"user": "deploy"}, absent: []string{"target_user"}}},
+		{"type=USER_LOGIN msg=audit(1795725652.040:516): pid=40756 uid=0 auid=4294967295 ses=4294967295 msg='op=login acct=28696E76616C6964207573657229 exe=\"/usr/sbin/sshd\" hostname=? addr=203.0.113.67 terminal=ssh res=failed'",
+			want{format: FormatAuditd, time: time.Unix(1795725652, 40e6).UTC(), app: "audit", pid: 40756, sev: event.Warning,
+				msg:    `type=USER_LOGIN pid=40756 uid=0 auid=4294967295 ses=4294967295 msg='op=login acct=28696E76616C6964207573657229 exe="/usr/sbin/sshd" hostname=? addr=203.0.113.67 terminal=ssh res=failed'`,
+				fields: map[string]string{"acct": "(invalid user)", "src_ip": "203.0.113.67"}, absent: []string{"user", "target_user"}}},
+		{"type=SYSCALL msg=audit(1795737667.007:1062): arch=c000003e syscall=227 success=yes exit=0 items=0 auid=1002 uid=0 comm=\"date\" exe=\"/usr/bin/date\" key=74696D652D6368616E67650161756469745F74696D65",
+			want{format: FormatAuditd, time: time.Unix(1795737667, 7e6).UTC(), app: "audit", sev: event.Info,
+				msg:    `type=SYSCALL arch=c000003e syscall=227 success=yes exit=0 items=0 auid=1002 uid=0 comm="date" exe="/usr/bin/date" key=74696D652D6368616E67650161756469745F74696D65`,
+				fields: map[string]string{"key": "time-change,audit_time", "success": "yes"}}},
 	}
 	for _, tt := range tests {
 		checkEvent(t, tt.line, decodeOne(t, "", tt.line, corpusRef, time.UTC), tt.want)
