@@ -30,10 +30,12 @@ import (
 //   - user: the enriched AUID (the login user behind the action) when set,
 //     else acct on authentication and session records; acct values such
 //     as "(unknown)" or sshd's "(invalid user)" name nobody;
-//   - target_user: acct when it differs from user (sudo's session for root),
-//     acct when no login user is behind an elevation program's session (a
-//     job's su/sudo, exe su, sudo, doas, pkexec, ksu, runuser; but sudo's,
-//     doas's and pkexec's USER_AUTH/USER_ACCT/USER_ERR name the invoker),
+//   - target_user: acct when it differs from user, and always on the
+//     records of an elevation program (exe su, sudo, doas, pkexec, ksu,
+//     runuser), whose acct is the account elevated to even when no login
+//     user is behind it (a job's su) or it is the invoker's own; but
+//     sudo's, doas's and pkexec's USER_AUTH/USER_ACCT/USER_ERR name the
+//     invoker;
 //     and acct (or the enriched ID) on account-management records (ADD_USER,
 //     DEL_USER, USER_MGMT, USER_CHAUTHTOK, ACCT_LOCK, ...);
 //   - group: acct on group records (ADD_GROUP, ...), grp on USER_MGMT;
@@ -274,9 +276,10 @@ func (d *Decoder) auditContract(ev *event.Event, typ string, a *auditInfo) {
 		}
 	default:
 		switch {
-		case user == "" && acct != "" && auditElevation(a.exe) && !auditInvokerAcct(typ, a.exe):
-			// A su/sudo session with no login user behind it (a job):
-			// acct is the account elevated to, not an actor.
+		case acct != "" && auditElevation(a.exe) && !auditInvokerAcct(typ, a.exe):
+			// acct of a su/sudo session is the account elevated to, even
+			// when it is the invoker's own or no login user is behind it
+			// (a job): never the actor.
 			ev.SetField("target_user", acct)
 		case user == "":
 			user = acct
