@@ -21,14 +21,21 @@ import (
 // Fields: audit_type and audit_serial; every key=value pair under its audit
 // name, the pairs inside msg='...' flattened in, the enriched upper-case
 // pairs (UID="root") too. Values quoted in the record are unquoted. Values
-// of fields audit hex-encodes (acct, cmd, comm, cwd, data, exe, name, path,
-// proctitle, ...) are decoded when written unquoted as even-length hex;
-// proctitle's NUL separators become spaces.
+// of fields audit hex-encodes (acct, cmd, comm, cwd, data, exe, key, name,
+// path, proctitle, ...) are decoded when written unquoted as even-length
+// hex; proctitle's NUL separators become spaces, and the 0x01 that joins
+// several rule keys becomes a comma (key "time-change,audit_time").
 //
 // Contract names, added only where the meaning is sure:
 //   - user: the enriched AUID (the login user behind the action) when set,
-//     else acct on authentication and session records;
-//   - target_user: acct when it differs from user (sudo's session for root),
+//     else acct on authentication and session records; acct values such
+//     as "(unknown)" or sshd's "(invalid user)" name nobody;
+//   - target_user: acct when it differs from user, and always on the
+//     records of an elevation program (exe su, sudo, doas, pkexec, ksu,
+//     runuser), whose acct is the account elevated to even when no login
+//     user is behind it (a job's su) or it is the invoker's own; but
+//     sudo's, doas's and pkexec's USER_AUTH/USER_ACCT/USER_ERR name the
+//     invoker;
 //     and acct (or the enriched ID) on account-management records (ADD_USER,
 //     DEL_USER, USER_MGMT, USER_CHAUTHTOK, ACCT_LOCK, ...);
 //   - group: acct on group records (ADD_GROUP, ...), grp on USER_MGMT;
@@ -111,7 +118,7 @@ func (d *Decoder) decodeAuditd(ev *event.Event, s string) bool {
 
 // auditInfo keeps the values the contract mapping needs.
 type auditInfo struct {
-	acct, auid, id, grp, addr, terminal, cmd, name, sw string
+	acct, auid, id, grp, addr, terminal, cmd, name, sw, exe string
 }
 
 // auditHex lists fields that auditd writes hex-encoded when their value
@@ -119,7 +126,7 @@ type auditInfo struct {
 func auditHex(key string) bool {
 	switch key {
 	case "acct", "cmd", "comm", "cwd", "data", "dir", "exe", "file", "name", "new", "old",
-		"path", "proctitle", "ocomm", "watch", "sw", "root_dir", "new-disk", "old-disk":
+		"path", "proctitle", "ocomm", "watch", "sw", "root_dir", "new-disk", "old-disk", "key":
 		return true
 	}
 	return false
@@ -169,10 +176,18 @@ func (d *Decoder) auditPairs(ev *event.Event, s string, a *auditInfo) {
 		}
 		if !quoted && auditHex(key) && len(val) >= 2 && len(val)%2 == 0 && isHex(val) {
 			if b, err := hex.DecodeString(val); err == nil {
-				if key == "proctitle" {
+				switch key {
+				case "proctitle":
 					for j := range b {
 						if b[j] == 0 {
 							b[j] = ' '
+						}
+					}
+				case "key":
+					// Several rule keys are joined by 0x01.
+					for j := range b {
+						if b[j] == 1 {
+							b[j] = ','
 						}
 					}
 				}
@@ -204,6 +219,8 @@ func (d *Decoder) auditPairs(ev *event.Event, s string, a *auditInfo) {
 			a.name = val
 		case "sw":
 			a.sw = val
+		case "exe":
+			a.exe = val
 		case "pid":
 			if n, err := strconv.Atoi(val); err == nil && n > 0 {
 				ev.PID = n
@@ -237,7 +254,8 @@ func (d *Decoder) auditContract(ev *event.Event, typ string, a *auditInfo) {
 		user = a.auid
 	}
 	acct := a.acct
-	if acct == "?" || acct == "(unknown)" {
+	if acct == "?" || strings.HasPrefix(acct, "(") {
+		// "(unknown)", sshd's "(invalid user)" and "(unknown user)".
 		acct = ""
 	}
 	switch typ {
@@ -257,9 +275,15 @@ func (d *Decoder) auditContract(ev *event.Event, typ string, a *auditInfo) {
 			ev.SetField("group", acct)
 		}
 	default:
-		if user == "" {
+		switch {
+		case acct != "" && auditElevation(a.exe) && !auditInvokerAcct(typ, a.exe):
+			// acct of a su/sudo session is the account elevated to, even
+			// when it is the invoker's own or no login user is behind it
+			// (a job): never the actor.
+			ev.SetField("target_user", acct)
+		case user == "":
 			user = acct
-		} else if acct != "" && acct != user {
+		case acct != "" && acct != user:
 			ev.SetField("target_user", acct)
 		}
 	}
@@ -285,6 +309,32 @@ func (d *Decoder) auditContract(ev *event.Event, typ string, a *auditInfo) {
 			ev.SetField("version", ver)
 		}
 	}
+}
+
+// auditElevation reports whether exe is a program that runs commands or
+// sessions as another account (su, sudo, doas, pkexec, ksu, runuser).
+func auditElevation(exe string) bool {
+	switch exe[strings.LastIndexByte(exe, '/')+1:] {
+	case "su", "sudo", "doas", "pkexec", "ksu", "runuser":
+		return true
+	}
+	return false
+}
+
+// auditInvokerAcct reports whether acct on a record of type typ written by
+// the elevation program exe names the invoking user rather than the
+// target: sudo, doas and pkexec authenticate and check the invoker.
+func auditInvokerAcct(typ, exe string) bool {
+	switch typ {
+	case "USER_AUTH", "USER_ACCT", "USER_ERR":
+	default:
+		return false
+	}
+	switch exe[strings.LastIndexByte(exe, '/')+1:] {
+	case "sudo", "doas", "pkexec":
+		return true
+	}
+	return false
 }
 
 // splitNEVRA splits an RPM "name-[epoch:]version-release.arch" into the
