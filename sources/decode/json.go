@@ -61,7 +61,9 @@ func (d *Decoder) decodeJSON(ev *event.Event, s string, arrival time.Time) bool 
 // Other keys become fields, renamed to contract names where the meaning is
 // unambiguous: ip, client_ip, clientip, remote_addr, remote_ip, src_ip → src_ip
 // (an "ip:port" value also gives src_port); user, username, user_name,
-// user.name → user. The original key is not kept alongside.
+// user.name → user; target, target_user, target_username, target.user,
+// target_user_name → target_user (the account an application event acts
+// on). The original key is not kept alongside.
 type structured struct {
 	timeRank, levelRank, msgRank, hostRank, appRank int
 	timeVal, timeNum                                string
@@ -134,6 +136,8 @@ func (st *structured) member(ev *event.Event, key, val string, number bool) {
 		return
 	case "user", "username", "user_name", "user.name":
 		key = "user"
+	case "target", "target_user", "target_username", "target.user", "target_user_name":
+		key = "target_user"
 	}
 	ev.SetField(key, val)
 }
