@@ -81,7 +81,7 @@ func TestCorpus(t *testing.T) {
 // itself must produce (the rest is the tagger's job: a syslog line's user is
 // found by rules, not by the decoder).
 var expectedKeys = map[string][]string{
-	FormatJSON:        {"user", "src_ip"},
+	FormatJSON:        {"user", "src_ip", "target_user"},
 	FormatAccess:      {"src_ip", "method", "uri", "status"},
 	FormatJournalJSON: {"unit"},
 	FormatAuditd:      {"user", "src_ip", "tty", "command", "path", "package", "version", "target_user", "group"},

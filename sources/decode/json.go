@@ -59,9 +59,16 @@ func (d *Decoder) decodeJSON(ev *event.Event, s string, arrival time.Time) bool 
 //	pid:     pid
 //
 // Other keys become fields, renamed to contract names where the meaning is
-// unambiguous: ip, client_ip, clientip, remote_addr, remote_ip, src_ip → src_ip
+// unambiguous: ip, client_ip, clientip, remote_addr, remote_ip, src_ip,
+// Traefik's ClientAddr and ClientHost → src_ip
 // (an "ip:port" value also gives src_port); user, username, user_name,
-// user.name → user. The original key is not kept alongside.
+// user.name → user; target, target_user, target_username, target.user,
+// target_user_name → target_user (the account an application event acts
+// on); event.action, event_type, eventType, event_name, eventName → event
+// (the application's name for what happened, which rules match);
+// Traefik's DownstreamStatus, RequestMethod, RequestPath → status, method,
+// uri. The
+// original key is not kept alongside.
 type structured struct {
 	timeRank, levelRank, msgRank, hostRank, appRank int
 	timeVal, timeNum                                string
@@ -125,7 +132,7 @@ func (st *structured) member(ev *event.Event, key, val string, number bool) {
 			ev.PID = n
 			return
 		}
-	case "ip", "client_ip", "clientip", "remote_addr", "remote_ip", "src_ip":
+	case "ip", "client_ip", "clientip", "remote_addr", "remote_ip", "src_ip", "ClientAddr", "ClientHost":
 		host, port := splitHostPort(val)
 		ev.SetField("src_ip", host)
 		if port != "" {
@@ -134,6 +141,16 @@ func (st *structured) member(ev *event.Event, key, val string, number bool) {
 		return
 	case "user", "username", "user_name", "user.name":
 		key = "user"
+	case "target", "target_user", "target_username", "target.user", "target_user_name":
+		key = "target_user"
+	case "event.action", "event_type", "eventType", "event_name", "eventName":
+		key = "event"
+	case "DownstreamStatus": // Traefik's access log
+		key = "status"
+	case "RequestMethod":
+		key = "method"
+	case "RequestPath":
+		key = "uri"
 	}
 	ev.SetField(key, val)
 }
