@@ -8,12 +8,17 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 )
+
+// syslogLine matches the start of an RFC 3164 line as rsyslog writes it,
+// with the traditional or the RFC 3339 timestamp.
+var syslogLine = regexp.MustCompile(`^(?:[A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\S*) \S+ \S+`)
 
 // streamJSON runs vigil stream --format json on a file and returns the
 // events.
@@ -67,11 +72,14 @@ func TestSameTagsAcrossTransports(t *testing.T) {
 	}
 	checked := 0
 	for _, f := range files {
-		evs := streamJSON(t, f)
+		evs := streamJSON(t, f, "--raw")
 		var r5424, journal strings.Builder
 		var orig []map[string]any
 		for _, e := range evs {
-			if e["format"] != nil && e["format"] != "rfc3164" {
+			// Only lines a syslog daemon wrote to a file: raw audit
+			// records or JSON lines are not syslog messages.
+			raw, _ := e["raw"].(string)
+			if !syslogLine.MatchString(raw) {
 				continue
 			}
 			app, _ := e["app"].(string)
