@@ -115,3 +115,30 @@ func BenchmarkLoadBuiltin(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkApplyLine times Apply on single common lines, to see what each
+// kind costs (tagged, settled as uncategorised, no rule at all).
+func BenchmarkApplyLine(b *testing.B) {
+	s, err := LoadBuiltin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct{ name, app, msg string }{
+		{"systemd-job", "systemd", "Starting sysstat-collect.service - system activity accounting tool..."},
+		{"ssh-failed", "sshd", "Failed password for root from 203.0.113.5 port 4242 ssh2"},
+		{"cron-session", "CRON", "pam_unix(cron:session): session closed for user root"},
+		{"ufw-block", "kernel", "[9.023941] [UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:12:34:56 SRC=203.0.113.5 DST=198.51.100.10 LEN=44 TOS=0x00 PREC=0x00 TTL=241 ID=1 PROTO=TCP SPT=1 DPT=22 WINDOW=1024 RES=0x00 SYN URGP=0"},
+		{"no-rules", "named", "client @0x7f3a000002 203.0.113.150#54912 (example.net): query: example.net IN A +E(0)K (198.51.100.10)"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			spare := map[string]string{}
+			b.ReportAllocs()
+			for b.Loop() {
+				e := ev(c.app, c.msg)
+				clear(spare)
+				e.Fields = spare
+				s.Apply(&e)
+			}
+		})
+	}
+}

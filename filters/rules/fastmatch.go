@@ -461,6 +461,37 @@ func (m *fastMatcher) try(s string, start int, loc []int, budget *int, stack *[m
 				pc, pos = int(f.pc), int(f.pos)
 			case frameRun:
 				in := &m.prog[f.pc]
+				if nx := &m.prog[f.pc+1]; nx.op == opLit {
+					// The run is followed by fixed text: rather than give
+					// back one character at a time, jump to the last place
+					// in the run where that text starts.
+					lo := int(f.n)
+					if in.min > 0 {
+						lo = advance(s, lo, in.min)
+					}
+					hi := min(int(f.pos)-1+len(nx.lit), len(s))
+					q := -1
+					if lo <= int(f.pos)-1 && lo < hi {
+						if i := strings.LastIndex(s[lo:hi], nx.lit); i >= 0 {
+							q = lo + i
+						}
+					}
+					*budget -= 4
+					if q < 0 {
+						continue // no way for this run to end: back further
+					}
+					pos = q
+					cnt := int32(q - int(f.n))
+					if !isASCII(s[f.n:q]) {
+						cnt = int32(utf8.RuneCountInString(s[f.n:q]))
+					}
+					if int(cnt) > in.min {
+						stack[sp] = frame{kind: frameRun, pc: f.pc, pos: int32(pos), n: f.n, cnt: cnt}
+						sp++
+					}
+					pc = int(f.pc) + 1
+					break
+				}
 				// Give back the run's last character.
 				_, w := utf8.DecodeLastRuneInString(s[f.n:f.pos])
 				pos = int(f.pos) - w
@@ -484,6 +515,29 @@ func (m *fastMatcher) try(s string, start int, loc []int, budget *int, stack *[m
 			break
 		}
 	}
+}
+
+// advance returns the position n characters after pos (bounded by s).
+func advance(s string, pos, n int) int {
+	for ; n > 0 && pos < len(s); n-- {
+		if s[pos] < utf8.RuneSelf {
+			pos++
+		} else {
+			_, w := utf8.DecodeRuneInString(s[pos:])
+			pos += w
+		}
+	}
+	return pos
+}
+
+// isASCII reports whether s holds only ASCII bytes.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // classWidth returns the width of the character at s[pos] when class

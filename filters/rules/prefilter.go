@@ -144,10 +144,9 @@ func shortestNeed(ls []needLit) int {
 }
 
 // newPrefilter builds the prefilter for a rule list, or nil when the list
-// is too short to gain from one or its literals use too many distinct
-// bytes.
-func newPrefilter(rules []*Rule) *prefilter {
-	if len(rules) < minPrefilter {
+// is shorter than minRules or its literals use too many distinct bytes.
+func newPrefilter(rules []*Rule, minRules int) *prefilter {
+	if len(rules) < minRules {
 		return nil
 	}
 	pf := &prefilter{}

@@ -82,7 +82,8 @@ func newSet(rules []*Rule) *Set {
 		s.byFormat[f] = list(rs)
 	}
 	if len(any) > 0 {
-		s.any = newRuleList(any)
+		// Tried on every line: worth a prefilter however few they are.
+		s.any = &ruleList{rules: any, pf: newPrefilter(any, 1)}
 	}
 	return s
 }
@@ -109,5 +110,5 @@ func (s *Set) Len() int {
 }
 
 func newRuleList(rs []*Rule) *ruleList {
-	return &ruleList{rules: rs, pf: newPrefilter(rs)}
+	return &ruleList{rules: rs, pf: newPrefilter(rs, minPrefilter)}
 }
