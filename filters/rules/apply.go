@@ -83,13 +83,13 @@ func (s *Set) apply(e *event.Event, trace *[]Step) {
 		lists[1] = s.byFormat[e.Format]
 	}
 	var (
-		masks    [3]ruleMask
+		found    [3]present
 		filtered [3]bool
 		pos      [3]int
 	)
 	for i, l := range lists {
 		if l != nil && l.pf != nil {
-			masks[i] = l.pf.candidates(e.Message)
+			found[i] = l.pf.scan(e.Message)
 			filtered[i] = true
 		}
 	}
@@ -106,22 +106,32 @@ func (s *Set) apply(e *event.Event, trace *[]Step) {
 		j := pos[best]
 		pos[best]++
 		r := lists[best].rules[j]
-		if filtered[best] && j < maxMasked && !masks[best].has(j) {
-			if trace != nil {
-				*trace = append(*trace, Step{Rule: r, Reason: "none of its literals occurs in the message", Pattern: -1})
+		vetted := false
+		if filtered[best] {
+			pf := lists[best].pf
+			if !pf.pass(j, &found[best]) {
+				if trace != nil {
+					why := r.literalsMiss(e.Message)
+					if why == "" {
+						why = "none of the literals its patterns need occurs"
+					}
+					*trace = append(*trace, Step{Rule: r, Reason: why, Pattern: -1})
+				}
+				continue
 			}
-			continue
+			vetted = pf.rules[j].vetted
 		}
-		if try(e, r, trace) && r.Final {
+		if try(e, r, vetted, trace) && r.Final {
 			return
 		}
 	}
 }
 
-// try applies one rule to e and reports whether it fired.
-func try(e *event.Event, r *Rule, trace *[]Step) bool {
+// try applies one rule to e and reports whether it fired. vetted says the
+// prefilter has done the rule's literal checks.
+func try(e *event.Event, r *Rule, vetted bool, trace *[]Step) bool {
 	var buf [maxSlots]int
-	loc, alt, why := r.test(e, buf[:])
+	loc, alt, why := r.test(e, buf[:], vetted)
 	if why == "" {
 		if bad := contradiction(e, r); bad != "" {
 			why = "skipped: " + bad + " contradicts a category already on the event"
@@ -182,7 +192,7 @@ func (s *Set) appRules(app string) *ruleList {
 //
 // buf holds the capture positions when the fast matcher finds them, so a
 // match allocates nothing; the regexp engine allocates its own.
-func (r *Rule) test(e *event.Event, buf []int) (loc []int, alt int, why string) {
+func (r *Rule) test(e *event.Event, buf []int, vetted bool) (loc []int, alt int, why string) {
 	if len(r.Formats) > 0 && !slices.Contains(r.Formats, e.Format) {
 		return nil, -1, "format not in formats:"
 	}
@@ -193,26 +203,9 @@ func (r *Rule) test(e *event.Event, buf []int) (loc []int, alt int, why string) 
 		return nil, -1, "transport not in transports:"
 	}
 	msg := e.Message
-	for _, lit := range r.Contains {
-		if !strings.Contains(msg, lit) {
-			return nil, -1, "a contains: literal is missing"
-		}
-	}
-	for _, lit := range r.NotContains {
-		if strings.Contains(msg, lit) {
-			return nil, -1, "a not_contains: literal is present"
-		}
-	}
-	if len(r.ContainsAny) > 0 {
-		found := false
-		for _, lit := range r.ContainsAny {
-			if strings.Contains(msg, lit) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return nil, -1, "no contains_any: literal is present"
+	if !vetted {
+		if why := r.literalsMiss(msg); why != "" {
+			return nil, -1, why
 		}
 	}
 	for i := range r.Fields {
@@ -328,4 +321,28 @@ func (r *Rule) unitMatches(e *event.Event) bool {
 		}
 	}
 	return false
+}
+
+// literalsMiss checks the rule's contains:, not_contains: and
+// contains_any: literals against msg and says which one fails, or "".
+func (r *Rule) literalsMiss(msg string) string {
+	for _, lit := range r.Contains {
+		if !strings.Contains(msg, lit) {
+			return "a contains: literal is missing"
+		}
+	}
+	for _, lit := range r.NotContains {
+		if strings.Contains(msg, lit) {
+			return "a not_contains: literal is present"
+		}
+	}
+	if len(r.ContainsAny) > 0 {
+		for _, lit := range r.ContainsAny {
+			if strings.Contains(msg, lit) {
+				return ""
+			}
+		}
+		return "no contains_any: literal is present"
+	}
+	return ""
 }

@@ -2,17 +2,20 @@ package rules
 
 import "strings"
 
-// A prefilter picks, cheaply, the rules of a list that could match a
-// message. Every rule has a need: literals of which at least one must
-// occur in any message it matches. A literal is anchored when it must
-// start the message (the start of a ^-anchored pattern) and free when it
-// may occur anywhere (a contains: literal, or the literal a pattern must
-// hold). Anchored literals are looked up by walking a trie from the
-// start of the message, which costs the length of the longest matching
-// start; free ones by one Aho-Corasick pass over the message, which is
-// skipped when the list has none. Without a prefilter every rule pays its
-// own literal search, which for the dozens of rules of sshd, the kernel or
-// systemd costs more than decoding the line.
+// A prefilter does the literal work of a whole rule list in one pass over
+// a message. It finds which of the list's literals occur: the anchored
+// ones (the start of a ^-anchored pattern, which must start the message)
+// by walking a trie from the start of the message, which costs the length
+// of the longest matching start; the free ones (contains:, contains_any:
+// and not_contains: literals, and the literal a pattern must hold) by one
+// Aho-Corasick pass over the message, or by a vectorised search each when
+// there are only a handful. Then each rule is judged with a few bit
+// operations: its need (literals of which at least one occurs in every
+// message it matches) and, when all its literals have a place in the
+// sets, its contains:, contains_any: and not_contains: checks, which the
+// rule then skips. Without a prefilter every rule pays its own literal
+// searches, which for the dozens of rules of sshd, the kernel or systemd
+// cost more than decoding the line.
 type prefilter struct {
 	// class maps a byte to its column in the tables; bytes in no literal
 	// share column 0.
@@ -23,12 +26,56 @@ type prefilter struct {
 	// when there are none.
 	free, anchored *automaton
 	// few are the free literals when there are at most maxFew, each
-	// found by strings.Contains (a vectorised search) with its rules in
-	// fewMasks: cheaper than a byte-by-byte scan for a handful.
-	few      []string
-	fewMasks []ruleMask
-	// always are the rules with no need, or beyond the mask's reach.
-	always ruleMask
+	// found by strings.Contains, with their IDs.
+	few   []string
+	fewID []int
+	// rules are the verdicts to draw for each rule of the list, in order.
+	rules []ruleFilter
+}
+
+// litSet is a set of literal IDs of one list (free or anchored).
+type litSet [4]uint64
+
+const maxLits = len(litSet{}) * 64
+
+func (m *litSet) set(i int)             { m[i/64] |= 1 << (i % 64) }
+func (m *litSet) or(o *litSet)          { m[0] |= o[0]; m[1] |= o[1]; m[2] |= o[2]; m[3] |= o[3] }
+func (m *litSet) empty() bool           { return m[0]|m[1]|m[2]|m[3] == 0 }
+func (m *litSet) meets(o *litSet) bool  { return m[0]&o[0]|m[1]&o[1]|m[2]&o[2]|m[3]&o[3] != 0 }
+func (m *litSet) within(o *litSet) bool { return m[0]&^o[0]|m[1]&^o[1]|m[2]&^o[2]|m[3]&^o[3] == 0 }
+
+// ruleFilter is what the prefilter knows of one rule.
+type ruleFilter struct {
+	// always: the rule has no need the prefilter can check.
+	always bool
+	// needFree and needAnchored: at least one must occur.
+	needFree, needAnchored litSet
+	// vetted: the rule's contains: (req), contains_any: (any) and
+	// not_contains: (not) literals are all in the free set, and pass
+	// checks them.
+	vetted        bool
+	req, any, not litSet
+}
+
+// present is what a scan found: the free and the anchored literals that
+// occur in the message.
+type present struct {
+	free, anchored litSet
+}
+
+// pass reports whether rule i of the list could match a message with
+// literals p. When the rule is vetted its literal checks are done.
+func (pf *prefilter) pass(i int, p *present) bool {
+	f := &pf.rules[i]
+	if !f.always && !f.needFree.meets(&p.free) && !f.needAnchored.meets(&p.anchored) {
+		return false
+	}
+	if f.vetted {
+		if !f.req.within(&p.free) || !f.any.empty() && !f.any.meets(&p.free) || f.not.meets(&p.free) {
+			return false
+		}
+	}
+	return true
 }
 
 // automaton is a transition table over byte classes. delta[row+class] is
@@ -37,28 +84,18 @@ type prefilter struct {
 // on.
 type automaton struct {
 	delta []uint32
-	// out[state] are the rules whose need is met when the state is
-	// reached.
-	out []ruleMask
-	// rootOut is set when the root itself has output (never: literals
-	// are not empty).
+	// out[state] are the literals found when the state is reached.
+	out []litSet
 }
 
 // deadRow marks a missing trie edge.
 const deadRow = ^uint32(0)
 
-// ruleMask is a set of rule positions in a list.
-type ruleMask [4]uint64
-
-const maxMasked = len(ruleMask{}) * 64
-
-func (m *ruleMask) set(i int)      { m[i/64] |= 1 << (i % 64) }
-func (m *ruleMask) has(i int) bool { return m[i/64]&(1<<(i%64)) != 0 }
-func (m *ruleMask) or(o *ruleMask) { m[0] |= o[0]; m[1] |= o[1]; m[2] |= o[2]; m[3] |= o[3] }
-
-// maxNeedLen is the longest literal the prefilter looks for; minNeedLen
-// the shortest worth looking for (a rule whose need holds a shorter one
-// is tried on every line).
+// maxNeedLen is the longest need literal the prefilter looks for (any part
+// of a required literal is required too, and a short one keeps the tables
+// small); minNeedLen the shortest worth looking for (a rule whose need
+// holds a shorter one is always tried); maxFew the most free literals
+// searched one by one.
 const (
 	maxNeedLen = 12
 	minNeedLen = 3
@@ -143,43 +180,90 @@ func shortestNeed(ls []needLit) int {
 	return n
 }
 
+// litTable numbers the distinct literals of one kind.
+type litTable struct {
+	ids   map[string]int
+	order []string
+}
+
+// id returns the ID of s, adding it; -1 when the table is full.
+func (t *litTable) id(s string) int {
+	if i, ok := t.ids[s]; ok {
+		return i
+	}
+	if len(t.order) == maxLits {
+		return -1
+	}
+	if t.ids == nil {
+		t.ids = map[string]int{}
+	}
+	t.ids[s] = len(t.order)
+	t.order = append(t.order, s)
+	return len(t.order) - 1
+}
+
 // newPrefilter builds the prefilter for a rule list, or nil when the list
 // is shorter than minRules or its literals use too many distinct bytes.
 func newPrefilter(rules []*Rule, minRules int) *prefilter {
 	if len(rules) < minRules {
 		return nil
 	}
-	pf := &prefilter{}
-	free, anchored := map[string]*ruleMask{}, map[string]*ruleMask{}
-	var freeOrder, anchoredOrder []string
+	pf := &prefilter{rules: make([]ruleFilter, len(rules))}
+	var free, anchored litTable
 	for i, r := range rules {
-		if i >= maxMasked {
-			break // rules past the mask are tried on every line
-		}
+		f := &pf.rules[i]
 		need := r.need()
 		if len(need) == 0 || shortestNeed(need) < minNeedLen {
-			pf.always.set(i)
-			continue
+			f.always = true
 		}
 		for _, l := range need {
-			// Any part of a required literal is required too: a short
-			// one keeps the tables small and rules out nearly as much.
-			if len(l.s) > maxNeedLen {
-				l.s = l.s[:maxNeedLen]
+			if f.always {
+				break
 			}
-			m, order := free, &freeOrder
+			s := l.s
+			if len(s) > maxNeedLen {
+				s = s[:maxNeedLen]
+			}
+			t, set := &free, &f.needFree
 			if l.anchored {
-				m, order = anchored, &anchoredOrder
+				t, set = &anchored, &f.needAnchored
 			}
-			if m[l.s] == nil {
-				m[l.s] = &ruleMask{}
-				*order = append(*order, l.s)
+			id := t.id(s)
+			if id < 0 {
+				f.always = true
+				break
 			}
-			m[l.s].set(i)
+			set.set(id)
+		}
+	}
+	// When the list needs an Aho-Corasick pass anyway, the rules' own
+	// literal checks ride along on it at no extra cost per byte; for a
+	// list without one they would add a scan, so its rules keep checking
+	// their literals themselves, after the cheap selection.
+	if len(free.order) > maxFew {
+		for i, r := range rules {
+			f := &pf.rules[i]
+			f.vetted = true
+			for _, group := range []struct {
+				lits []string
+				set  *litSet
+			}{{r.Contains, &f.req}, {r.ContainsAny, &f.any}, {r.NotContains, &f.not}} {
+				for _, s := range group.lits {
+					id := free.id(s)
+					if id < 0 {
+						f.vetted = false
+						break
+					}
+					group.set.set(id)
+				}
+			}
+			if !f.vetted {
+				f.req, f.any, f.not = litSet{}, litSet{}, litSet{}
+			}
 		}
 	}
 	n := 1
-	for _, lits := range [][]string{freeOrder, anchoredOrder} {
+	for _, lits := range [][]string{free.order, anchored.order} {
 		for _, s := range lits {
 			for k := 0; k < len(s); k++ {
 				if pf.class[s[k]] == 0 {
@@ -193,29 +277,28 @@ func newPrefilter(rules []*Rule, minRules int) *prefilter {
 		}
 	}
 	pf.ncls = uint32(n)
-	if len(freeOrder) > maxFew {
-		pf.free = pf.build(freeOrder, free, true)
-		if pf.free == nil {
+	if len(free.order) > maxFew {
+		if pf.free = pf.build(free.order, true); pf.free == nil {
 			return nil
 		}
 	} else {
-		for _, lit := range freeOrder {
-			pf.few = append(pf.few, lit)
-			pf.fewMasks = append(pf.fewMasks, *free[lit])
+		for i, s := range free.order {
+			pf.few = append(pf.few, s)
+			pf.fewID = append(pf.fewID, i)
 		}
 	}
-	if len(anchoredOrder) > 0 {
-		pf.anchored = pf.build(anchoredOrder, anchored, false)
-	}
-	if pf.anchored == nil && len(anchoredOrder) > 0 {
-		return nil
+	if len(anchored.order) > 0 {
+		if pf.anchored = pf.build(anchored.order, false); pf.anchored == nil {
+			return nil
+		}
 	}
 	return pf
 }
 
-// build makes the trie of lits; with failLinks, the Aho-Corasick automaton
-// that finds them anywhere, else a trie walked from the start.
-func (pf *prefilter) build(lits []string, masks map[string]*ruleMask, failLinks bool) *automaton {
+// build makes the trie of lits (literal i has ID i); with failLinks, the
+// Aho-Corasick automaton that finds them anywhere, else a trie walked from
+// the start.
+func (pf *prefilter) build(lits []string, failLinks bool) *automaton {
 	n := int(pf.ncls)
 	// The trie as a flat table of child states, -1 for none, n per node;
 	// no maps: building runs at every start-up.
@@ -223,13 +306,16 @@ func (pf *prefilter) build(lits []string, masks map[string]*ruleMask, failLinks 
 	for _, lit := range lits {
 		most += len(lit)
 	}
+	if most*n >= 1<<30 {
+		return nil
+	}
 	next := make([]int32, n, n*most)
 	for i := range next {
 		next[i] = -1
 	}
-	outs := make([]ruleMask, 1, most)
+	outs := make([]litSet, 1, most)
 	has := make([]bool, 1, most)
-	for _, lit := range lits {
+	for id, lit := range lits {
 		s := int32(0)
 		for k := 0; k < len(lit); k++ {
 			c := int(pf.class[lit[k]])
@@ -237,7 +323,7 @@ func (pf *prefilter) build(lits []string, masks map[string]*ruleMask, failLinks 
 			if nx < 0 {
 				nx = int32(len(outs))
 				next[int(s)*n+c] = nx
-				outs = append(outs, ruleMask{})
+				outs = append(outs, litSet{})
 				has = append(has, false)
 				for range n {
 					next = append(next, -1)
@@ -245,13 +331,10 @@ func (pf *prefilter) build(lits []string, masks map[string]*ruleMask, failLinks 
 			}
 			s = nx
 		}
-		outs[s].or(masks[lit])
+		outs[s].set(id)
 		has[s] = true
 	}
 	nodes := len(outs)
-	if nodes*n >= 1<<30 {
-		return nil
-	}
 	if failLinks {
 		// Breadth first, turning missing edges into the fail state's
 		// edges and merging outputs along fail links.
@@ -295,9 +378,9 @@ func (pf *prefilter) build(lits []string, masks map[string]*ruleMask, failLinks 
 	return a
 }
 
-// candidates returns the rules of the list that could match msg.
-func (pf *prefilter) candidates(msg string) ruleMask {
-	m := pf.always
+// scan finds the list's literals in msg.
+func (pf *prefilter) scan(msg string) present {
+	var p present
 	n := pf.ncls
 	if a := pf.anchored; a != nil {
 		row := uint32(0)
@@ -308,13 +391,13 @@ func (pf *prefilter) candidates(msg string) ruleMask {
 			}
 			row = e >> 1
 			if e&1 != 0 {
-				m.or(&a.out[row/n])
+				p.anchored.or(&a.out[row/n])
 			}
 		}
 	}
 	for i, lit := range pf.few {
 		if strings.Contains(msg, lit) {
-			m.or(&pf.fewMasks[i])
+			p.free.set(pf.fewID[i])
 		}
 	}
 	if a := pf.free; a != nil {
@@ -324,9 +407,9 @@ func (pf *prefilter) candidates(msg string) ruleMask {
 			e := delta[row+uint32(pf.class[msg[i]])]
 			row = e >> 1
 			if e&1 != 0 {
-				m.or(&a.out[row/n])
+				p.free.or(&a.out[row/n])
 			}
 		}
 	}
-	return m
+	return p
 }

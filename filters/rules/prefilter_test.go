@@ -25,12 +25,18 @@ func TestPrefilterNeverHidesAMatch(t *testing.T) {
 			continue
 		}
 		for _, e := range evs {
-			m := l.pf.candidates(e.Message)
+			p := l.pf.scan(e.Message)
 			for j, r := range l.rules {
 				var buf [maxSlots]int
 				x := e
-				if _, _, why := r.test(&x, buf[:]); why == "" && !m.has(j) {
+				_, _, why := r.test(&x, buf[:], false)
+				pass := l.pf.pass(j, &p)
+				if why == "" && !pass {
 					t.Errorf("rule %s matches %q but the prefilter left it out", r.ID, e.Message)
+				}
+				// A vetted rule's literal verdict is the prefilter's.
+				if l.pf.rules[j].vetted && pass && r.literalsMiss(e.Message) != "" {
+					t.Errorf("rule %s on %q: prefilter says %v, literals say %q", r.ID, e.Message, pass, r.literalsMiss(e.Message))
 				}
 			}
 		}
@@ -60,10 +66,10 @@ func TestPrefilterFindsNeeds(t *testing.T) {
 		"deltaepsilonzeta": "c d e",
 	}
 	for msg, want := range cases {
-		m := l.pf.candidates(msg)
+		p := l.pf.scan(msg)
 		got := ""
 		for j, r := range l.rules {
-			if m.has(j) {
+			if l.pf.pass(j, &p) {
 				if got != "" {
 					got += " "
 				}
@@ -88,7 +94,7 @@ func BenchmarkPrefilter(b *testing.B) {
 	msg := "Failed password for invalid user admin from 203.0.113.9 port 52113 ssh2"
 	b.SetBytes(int64(len(msg)))
 	for b.Loop() {
-		l.pf.candidates(msg)
+		l.pf.scan(msg)
 	}
 }
 
@@ -139,10 +145,56 @@ func TestPrefilterAnchored(t *testing.T) {
 		"":                      "",
 	}
 	for msg, want := range cases {
-		m := l.pf.candidates(msg)
+		p := l.pf.scan(msg)
 		got := ""
 		for j, r := range l.rules {
-			if m.has(j) {
+			if l.pf.pass(j, &p) {
+				if got != "" {
+					got += " "
+				}
+				got += r.ID
+			}
+		}
+		if got != want {
+			t.Errorf("%q: candidates %q, want %q", msg, got, want)
+		}
+	}
+}
+
+// TestPrefilterVets checks the rules' own literal checks done by the
+// prefilter of a list that scans with Aho-Corasick.
+func TestPrefilterVets(t *testing.T) {
+	s := mustLoad(t, `rules:
+  - {id: a, categories: [auth.failure], apps: [x], contains: [alpha, omega]}
+  - {id: b, categories: [auth.failure], apps: [x], contains_any: [beta, gamma], not_contains: ['[preauth]']}
+  - {id: c, categories: [auth.failure], apps: [x], match: 'delta (?P<user>\S+)', not_contains: [zzz]}
+  - {id: d, categories: [auth.failure], apps: [x], contains: [eta], contains_any: [theta, iota]}
+  - {id: e, categories: [auth.failure], apps: [x], contains: [kappa]}
+  - {id: f, categories: [auth.failure], apps: [x], contains: [lambda]}
+  - {id: g, categories: [auth.failure], apps: [x], contains: [mu mu]}
+`)
+	l := s.byApp["x"]
+	if l.pf == nil || l.pf.free == nil || !l.pf.rules[0].vetted {
+		t.Fatal("want a vetting Aho-Corasick prefilter")
+	}
+	cases := map[string]string{
+		"alpha":               "",
+		"alpha omega":         "a",
+		"beta":                "b",
+		"gamma [preauth]":     "",
+		"delta x":             "c",
+		"delta x zzz":         "",
+		"eta iota":            "d",
+		"eta":                 "",
+		"theta":               "d", // "theta" holds "eta"
+		"kappa lambda mu mu":  "e f g",
+		"omega alpha beta mu": "a b",
+	}
+	for msg, want := range cases {
+		p := l.pf.scan(msg)
+		got := ""
+		for j, r := range l.rules {
+			if l.pf.pass(j, &p) {
 				if got != "" {
 					got += " "
 				}
