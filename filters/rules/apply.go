@@ -78,38 +78,54 @@ func (s *Set) Explain(e *event.Event) []Step {
 // one, in rule order, so categories come out in the order the rules are
 // defined whichever index found them.
 func (s *Set) apply(e *event.Event, trace *[]Step) {
-	lists := [3]*ruleList{s.appRules(e.App), nil, s.any}
+	app := s.appRules(e.App)
+	lists := [3]*ruleList{app, nil, nil}
+	if app == nil {
+		lists[2] = s.any // a program's own list already holds them
+	}
 	if len(s.byFormat) > 0 {
 		lists[1] = s.byFormat[e.Format]
 	}
 	var (
-		found    [3]present
-		filtered [3]bool
-		pos      [3]int
+		found [3]present
+		cand  [3]ruleMask
+		pos   [3]int
 	)
 	for i, l := range lists {
 		if l != nil && l.pf != nil {
 			found[i] = l.pf.scan(e.Message)
-			filtered[i] = true
+			cand[i] = l.pf.candidates(&found[i])
 		}
 	}
 	for {
-		best := -1
+		// The next candidate of each list; the lowest rule order goes.
+		best, bj := -1, 0
 		for i, l := range lists {
-			if l != nil && pos[i] < len(l.rules) && (best < 0 || l.rules[pos[i]].order < lists[best].rules[pos[best]].order) {
-				best = i
+			if l == nil {
+				continue
+			}
+			j := pos[i]
+			if l.pf != nil && trace == nil {
+				if j = cand[i].next(j); j < 0 {
+					continue
+				}
+			}
+			if j >= len(l.rules) {
+				continue
+			}
+			if best < 0 || l.rules[j].order < lists[best].rules[bj].order {
+				best, bj = i, j
 			}
 		}
 		if best < 0 {
 			return
 		}
-		j := pos[best]
-		pos[best]++
-		r := lists[best].rules[j]
+		pos[best] = bj + 1
+		l := lists[best]
+		r := l.rules[bj]
 		vetted := false
-		if filtered[best] {
-			pf := lists[best].pf
-			if !pf.pass(j, &found[best]) {
+		if pf := l.pf; pf != nil {
+			if !pf.pass(bj, &found[best], e.Message) {
 				if trace != nil {
 					why := r.literalsMiss(e.Message)
 					if why == "" {
@@ -119,7 +135,7 @@ func (s *Set) apply(e *event.Event, trace *[]Step) {
 				}
 				continue
 			}
-			vetted = pf.rules[j].vetted
+			vetted = pf.rules[bj].vetted
 		}
 		if try(e, r, vetted, trace) && r.Final {
 			return

@@ -1,6 +1,9 @@
 package rules
 
-import "strings"
+import (
+	"math/bits"
+	"strings"
+)
 
 // A prefilter does the literal work of a whole rule list in one pass over
 // a message. It finds which of the list's literals occur: the anchored
@@ -25,12 +28,67 @@ type prefilter struct {
 	// there are none or few; anchored the trie over the anchored ones, nil
 	// when there are none.
 	free, anchored *automaton
-	// few are the free literals when there are at most maxFew, each
-	// found by strings.Contains, with their IDs.
+	// few are the need literals found by strings.Contains, with their
+	// IDs, when the list has no Aho-Corasick pass.
 	few   []string
 	fewID []int
+	// lits are the free literals by ID; without an Aho-Corasick pass,
+	// the rules' own literals are looked for when first needed, and once
+	// per message however many rules share them.
+	lits []string
 	// rules are the verdicts to draw for each rule of the list, in order.
 	rules []ruleFilter
+	// needFree[id] and needAnchored[id] are the rules whose need the
+	// literal with that ID meets; always the rules with no need.
+	needFree, needAnchored []ruleMask
+	always                 ruleMask
+}
+
+// ruleMask is a set of rule positions in a list.
+type ruleMask [4]uint64
+
+const maxMasked = len(ruleMask{}) * 64
+
+func (m *ruleMask) set(i int)      { m[i/64] |= 1 << (i % 64) }
+func (m *ruleMask) or(o *ruleMask) { m[0] |= o[0]; m[1] |= o[1]; m[2] |= o[2]; m[3] |= o[3] }
+
+// setAll sets positions 0..n-1 (at most maxMasked).
+func (m *ruleMask) setAll(n int) {
+	for i := 0; i < n && i < maxMasked; i++ {
+		m.set(i)
+	}
+}
+
+// next returns the first position at or after i in m, or -1.
+func (m *ruleMask) next(i int) int {
+	for w := i / 64; w < len(m); w++ {
+		b := m[w]
+		if w == i/64 {
+			b &= ^uint64(0) << (i % 64)
+		}
+		if b != 0 {
+			return w*64 + bits.TrailingZeros64(b)
+		}
+	}
+	return -1
+}
+
+// candidates returns the rules whose need the known literals meet.
+func (pf *prefilter) candidates(p *present) ruleMask {
+	m := pf.always
+	for w := range p.free {
+		for b := p.free[w]; b != 0; b &= b - 1 {
+			if id := w*64 + bits.TrailingZeros64(b); id < len(pf.needFree) {
+				m.or(&pf.needFree[id])
+			}
+		}
+	}
+	for w := range p.anchored {
+		for b := p.anchored[w]; b != 0; b &= b - 1 {
+			m.or(&pf.needAnchored[w*64+bits.TrailingZeros64(b)])
+		}
+	}
+	return m
 }
 
 // litSet is a set of literal IDs of one list (free or anchored).
@@ -43,6 +101,7 @@ func (m *litSet) or(o *litSet)          { m[0] |= o[0]; m[1] |= o[1]; m[2] |= o[
 func (m *litSet) empty() bool           { return m[0]|m[1]|m[2]|m[3] == 0 }
 func (m *litSet) meets(o *litSet) bool  { return m[0]&o[0]|m[1]&o[1]|m[2]&o[2]|m[3]&o[3] != 0 }
 func (m *litSet) within(o *litSet) bool { return m[0]&^o[0]|m[1]&^o[1]|m[2]&^o[2]|m[3]&^o[3] == 0 }
+func (m *litSet) has(i int) bool        { return m[i/64]&(1<<(i%64)) != 0 }
 
 // ruleFilter is what the prefilter knows of one rule.
 type ruleFilter struct {
@@ -57,22 +116,75 @@ type ruleFilter struct {
 	req, any, not litSet
 }
 
-// present is what a scan found: the free and the anchored literals that
-// occur in the message.
+// present is what is known of a message: the free and the anchored
+// literals that occur in it. With all, every free literal has been looked
+// for; otherwise those in known.
 type present struct {
-	free, anchored litSet
+	free, anchored, known litSet
+	all                   bool
 }
 
-// pass reports whether rule i of the list could match a message with
-// literals p. When the rule is vetted its literal checks are done.
-func (pf *prefilter) pass(i int, p *present) bool {
+// has reports whether free literal id occurs in msg, looking for it the
+// first time it is asked.
+func (pf *prefilter) has(p *present, id int, msg string) bool {
+	if p.all || p.known.has(id) {
+		return p.free.has(id)
+	}
+	p.known.set(id)
+	if strings.Contains(msg, pf.lits[id]) {
+		p.free.set(id)
+		return true
+	}
+	return false
+}
+
+// pass reports whether rule i of the list could match msg, of which p is
+// known. When the rule is vetted its literal checks are done.
+func (pf *prefilter) pass(i int, p *present, msg string) bool {
 	f := &pf.rules[i]
 	if !f.always && !f.needFree.meets(&p.free) && !f.needAnchored.meets(&p.anchored) {
 		return false
 	}
-	if f.vetted {
-		if !f.req.within(&p.free) || !f.any.empty() && !f.any.meets(&p.free) || f.not.meets(&p.free) {
+	return pf.literalsPass(i, p, msg)
+}
+
+// literalsPass reports whether a vetted rule i passes its contains:,
+// contains_any: and not_contains: checks on msg; true for a rule that is
+// not vetted (it checks them itself).
+func (pf *prefilter) literalsPass(i int, p *present, msg string) bool {
+	f := &pf.rules[i]
+	if !f.vetted {
+		return true
+	}
+	if p.all {
+		return f.req.within(&p.free) && (f.any.empty() || f.any.meets(&p.free)) && !f.not.meets(&p.free)
+	}
+	for w := range f.req {
+		for b := f.req[w]; b != 0; b &= b - 1 {
+			if !pf.has(p, w*64+bits.TrailingZeros64(b), msg) {
+				return false
+			}
+		}
+	}
+	if !f.any.empty() {
+		found := false
+		for w := 0; w < len(f.any) && !found; w++ {
+			for b := f.any[w]; b != 0; b &= b - 1 {
+				if pf.has(p, w*64+bits.TrailingZeros64(b), msg) {
+					found = true
+					break
+				}
+			}
+		}
+		if !found {
 			return false
+		}
+	}
+	for w := range f.not {
+		for b := f.not[w]; b != 0; b &= b - 1 {
+			if pf.has(p, w*64+bits.TrailingZeros64(b), msg) {
+				return false
+			}
 		}
 	}
 	return true
@@ -205,7 +317,7 @@ func (t *litTable) id(s string) int {
 // newPrefilter builds the prefilter for a rule list, or nil when the list
 // is shorter than minRules or its literals use too many distinct bytes.
 func newPrefilter(rules []*Rule, minRules int) *prefilter {
-	if len(rules) < minRules {
+	if len(rules) < minRules || len(rules) > maxMasked {
 		return nil
 	}
 	pf := &prefilter{rules: make([]ruleFilter, len(rules))}
@@ -213,8 +325,15 @@ func newPrefilter(rules []*Rule, minRules int) *prefilter {
 	for i, r := range rules {
 		f := &pf.rules[i]
 		need := r.need()
-		if len(need) == 0 || shortestNeed(need) < minNeedLen {
+		if len(need) == 0 {
 			f.always = true
+		}
+		// A short free literal occurs nearly everywhere; a short anchored
+		// one still rules out every line that does not start with it.
+		for _, l := range need {
+			if !l.anchored && len(l.s) < minNeedLen {
+				f.always = true
+			}
 		}
 		for _, l := range need {
 			if f.always {
@@ -236,29 +355,51 @@ func newPrefilter(rules []*Rule, minRules int) *prefilter {
 			set.set(id)
 		}
 	}
-	// When the list needs an Aho-Corasick pass anyway, the rules' own
-	// literal checks ride along on it at no extra cost per byte; for a
-	// list without one they would add a scan, so its rules keep checking
-	// their literals themselves, after the cheap selection.
-	if len(free.order) > maxFew {
-		for i, r := range rules {
-			f := &pf.rules[i]
-			f.vetted = true
-			for _, group := range []struct {
-				lits []string
-				set  *litSet
-			}{{r.Contains, &f.req}, {r.ContainsAny, &f.any}, {r.NotContains, &f.not}} {
-				for _, s := range group.lits {
-					id := free.id(s)
-					if id < 0 {
-						f.vetted = false
-						break
-					}
-					group.set.set(id)
+	// The rules' own literal checks: on the Aho-Corasick pass when the
+	// list needs one anyway (no extra cost per byte), else looked for when
+	// a rule first asks, once per message for all the rules that share a
+	// literal.
+	needFree := len(free.order)
+	for i, r := range rules {
+		f := &pf.rules[i]
+		f.vetted = true
+		for _, group := range []struct {
+			lits []string
+			set  *litSet
+		}{{r.Contains, &f.req}, {r.ContainsAny, &f.any}, {r.NotContains, &f.not}} {
+			for _, s := range group.lits {
+				id := free.id(s)
+				if id < 0 {
+					f.vetted = false
+					break
 				}
+				group.set.set(id)
 			}
-			if !f.vetted {
-				f.req, f.any, f.not = litSet{}, litSet{}, litSet{}
+		}
+		if !f.vetted {
+			f.req, f.any, f.not = litSet{}, litSet{}, litSet{}
+		}
+	}
+	pf.lits = free.order
+	pf.needFree = make([]ruleMask, needFree)
+	pf.needAnchored = make([]ruleMask, len(anchored.order))
+	for i := range pf.rules {
+		f := &pf.rules[i]
+		if i >= maxMasked {
+			break
+		}
+		if f.always {
+			pf.always.set(i)
+			continue
+		}
+		for id := range pf.needFree {
+			if f.needFree.has(id) {
+				pf.needFree[id].set(i)
+			}
+		}
+		for id := range pf.needAnchored {
+			if f.needAnchored.has(id) {
+				pf.needAnchored[id].set(i)
 			}
 		}
 	}
@@ -277,12 +418,12 @@ func newPrefilter(rules []*Rule, minRules int) *prefilter {
 		}
 	}
 	pf.ncls = uint32(n)
-	if len(free.order) > maxFew {
+	if needFree > maxFew {
 		if pf.free = pf.build(free.order, true); pf.free == nil {
 			return nil
 		}
 	} else {
-		for i, s := range free.order {
+		for i, s := range free.order[:needFree] {
 			pf.few = append(pf.few, s)
 			pf.fewID = append(pf.fewID, i)
 		}
@@ -396,11 +537,14 @@ func (pf *prefilter) scan(msg string) present {
 		}
 	}
 	for i, lit := range pf.few {
+		id := pf.fewID[i]
+		p.known.set(id)
 		if strings.Contains(msg, lit) {
-			p.free.set(pf.fewID[i])
+			p.free.set(id)
 		}
 	}
 	if a := pf.free; a != nil {
+		p.all = true
 		row := uint32(0)
 		delta := a.delta
 		for i := 0; i < len(msg); i++ {

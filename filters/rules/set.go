@@ -13,8 +13,9 @@ type Set struct {
 	// included.
 	rules []*Rule
 	// byApp holds the enabled rules scoped by program, keyed by the
-	// lower-cased program name; byFormat those scoped by format only; any
-	// those with any_app. Each list is in rule order.
+	// lower-cased program name, with the any_app rules merged in;
+	// byFormat those scoped by format only; any those with any_app, for
+	// programs with no rules of their own. Each list is in rule order.
 	byApp    map[string]*ruleList
 	byFormat map[string]*ruleList
 	any      *ruleList
@@ -75,7 +76,13 @@ func newSet(rules []*Rule) *Set {
 		}
 		return l
 	}
+	// A program's list holds the any-program rules too, in rule order, so
+	// a line usually needs one list, one scan and no merging.
 	for a, rs := range byApp {
+		if len(any) > 0 {
+			rs = append(slices.Clone(rs), any...)
+			slices.SortStableFunc(rs, func(x, y *Rule) int { return x.order - y.order })
+		}
 		s.byApp[a] = list(rs)
 	}
 	for f, rs := range byFormat {
