@@ -76,12 +76,19 @@ func LookupCategory(id string) (Category, bool) {
 	return Category{}, false
 }
 
+// categoryIndex maps an ID to its position in the contract's order.
+var categoryIndex = func() map[string]int {
+	m := make(map[string]int, len(categories))
+	for i, c := range categories {
+		m[c.ID] = i
+	}
+	return m
+}()
+
 // CategoryIndex returns the position of id in the contract's order, or -1.
 func CategoryIndex(id string) int {
-	for i := range categories {
-		if categories[i].ID == id {
-			return i
-		}
+	if i, ok := categoryIndex[id]; ok {
+		return i
 	}
 	return -1
 }

@@ -203,17 +203,20 @@ func (b *Builder) Add(e *event.Event) {
 		b.rep.Tagged++
 		src.Tagged++
 	}
-	change := false
+	// One pass over the categories into a set of their positions, then
+	// cheap tests.
+	var set uint32
 	for _, c := range e.Categories {
 		if i := event.CategoryIndex(c); i >= 0 {
+			set |= 1 << i
 			s := &b.cats[i]
 			s.Count++
 			widen(&s.First, &s.Last, t)
 		}
-		change = change || slices.Contains(changeCategories[:], c)
 	}
+	is := func(i int) bool { return set&(1<<i) != 0 }
 	user, ip := e.Fields["user"], e.Fields["src_ip"]
-	if e.HasCategory("auth.failure") {
+	if is(catAuthFailure) {
 		b.rep.AuthFailures.Total++
 		if ip != "" {
 			b.count(b.failIPs, "auth_failures.top_sources", ip, t, "")
@@ -222,26 +225,43 @@ func (b *Builder) Add(e *event.Event) {
 			b.count(b.failUsers, "auth_failures.top_users", user, t, "")
 		}
 	}
-	if e.HasCategory("auth.success") && user != "" {
+	if is(catAuthSuccess) && user != "" {
 		b.addLogon(e, user, ip)
 	}
-	if e.HasCategory("privilege.use") || e.HasCategory("privilege.failure") {
-		b.addPrivilege(e)
+	if is(catPrivilegeUse) || is(catPrivilegeFailure) {
+		b.addPrivilege(e, is(catPrivilegeFailure))
 	}
-	if change {
+	if set&changeSet != 0 {
 		b.rep.Changes = b.appendItem(b.rep.Changes, "changes", e)
 	}
-	if e.HasCategory("service.failure") {
+	if is(catServiceFailure) {
 		unit := e.Fields["unit"]
 		if unit == "" {
 			unit = e.App
 		}
 		b.count(b.failures, "service_failures", unit, t, e.Message)
 	}
-	if e.HasCategory("log.integrity") || notice {
+	if is(catLogIntegrity) || notice {
 		b.rep.Integrity = b.appendItem(b.rep.Integrity, "integrity", e)
 	}
 }
+
+// Positions of the categories the report looks at.
+var (
+	catAuthSuccess      = event.CategoryIndex("auth.success")
+	catAuthFailure      = event.CategoryIndex("auth.failure")
+	catPrivilegeUse     = event.CategoryIndex("privilege.use")
+	catPrivilegeFailure = event.CategoryIndex("privilege.failure")
+	catServiceFailure   = event.CategoryIndex("service.failure")
+	catLogIntegrity     = event.CategoryIndex("log.integrity")
+	changeSet           = func() uint32 {
+		var m uint32
+		for _, c := range changeCategories {
+			m |= 1 << event.CategoryIndex(c)
+		}
+		return m
+	}()
+)
 
 // count adds one sighting of value to m, copying value on first sight.
 func (b *Builder) count(m map[string]*Count, list, value string, t time.Time, example string) {
@@ -275,7 +295,7 @@ func (b *Builder) addLogon(e *event.Event, user, ip string) {
 	}
 }
 
-func (b *Builder) addPrivilege(e *event.Event) {
+func (b *Builder) addPrivilege(e *event.Event, failed bool) {
 	// On elevation lines the invoker is user; a root logon (sshd) names
 	// only user too.
 	user := e.Fields["user"]
@@ -292,7 +312,7 @@ func (b *Builder) addPrivilege(e *event.Event) {
 		b.priv[p.User] = p
 	}
 	widen(&p.First, &p.Last, e.Time)
-	if e.HasCategory("privilege.failure") {
+	if failed {
 		p.Failures++
 	} else {
 		p.Count++
