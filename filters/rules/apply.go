@@ -319,7 +319,52 @@ func tag(e *event.Event, r *Rule, loc []int, alt int, st *Step) {
 		if st != nil {
 			st.Captures = append(st.Captures, Capture{Field: name, Value: v, Stored: stored})
 		}
+		if stored && name == "package" && r.SplitRPM {
+			if pkg, ver, ok := splitRPM(v); ok {
+				e.SetField("package", pkg)
+				if e.Fields["version"] == "" {
+					e.SetField("version", ver)
+				}
+			}
+		}
 	}
+}
+
+// rpmArches are the architecture suffixes of rpm package strings.
+var rpmArches = []string{"x86_64", "noarch", "i686", "i386", "aarch64", "ppc64le", "ppc64", "s390x", "armv7hl", "src"}
+
+// splitRPM splits "[E:]name-[E:]version-release[.arch]" into name and
+// "[E:]version-release".
+func splitRPM(s string) (name, version string, ok bool) {
+	if i := strings.LastIndexByte(s, '.'); i > 0 && slices.Contains(rpmArches, s[i+1:]) {
+		s = s[:i]
+	}
+	epoch := ""
+	if i := strings.IndexByte(s, ':'); i > 0 && isDigits(s[:i]) {
+		epoch, s = s[:i+1], s[i+1:]
+	}
+	r := strings.LastIndexByte(s, '-')
+	if r <= 0 {
+		return "", "", false
+	}
+	v := strings.LastIndexByte(s[:r], '-')
+	if v <= 0 || v+1 >= r {
+		return "", "", false
+	}
+	name, version = s[:v], s[v+1:]
+	if epoch != "" {
+		version = epoch + version
+	}
+	return name, version, true
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // unitMatches reports whether the unit e is about, or the unit that wrote

@@ -428,3 +428,20 @@ func TestUnitsAndTransports(t *testing.T) {
 		t.Errorf("bad unit glob: %v", err)
 	}
 }
+
+func TestSplitRPM(t *testing.T) {
+	cases := []struct{ in, name, version string }{
+		{"1:openssl-libs-1.0.2k-26.el7_9.x86_64", "openssl-libs", "1:1.0.2k-26.el7_9"},
+		{"mod_ssl-1:2.4.57-8.el9.x86_64", "mod_ssl", "1:2.4.57-8.el9"},
+		{"nmap-7.92-1.el9", "nmap", "7.92-1.el9"},
+		{"python3-dnf-plugins-core-4.3.0-13.el9.noarch", "python3-dnf-plugins-core", "4.3.0-13.el9"},
+		{"kernel", "", ""},
+		{"a-b", "", ""},
+	}
+	for _, c := range cases {
+		name, version, ok := splitRPM(c.in)
+		if ok != (c.name != "") || name != c.name || version != c.version {
+			t.Errorf("splitRPM(%q) = %q, %q, %v; want %q, %q", c.in, name, version, ok, c.name, c.version)
+		}
+	}
+}

@@ -26,6 +26,7 @@
 //	    severity: warning                # optional override
 //	    disabled: false
 //	    final: false                     # true: when it fires, no later rule is tried
+//	    split_rpm: false                 # true: the package capture is a whole rpm string, split into package and version
 //
 // A rule applies to the programs in apps:, or to every event of the
 // formats in formats: when it names no apps, or to every event when it says

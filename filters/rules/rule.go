@@ -42,6 +42,11 @@ type Rule struct {
 	// the event's scope are not tried. It settles a line for good (a
 	// non-logon session that a broader rule would otherwise tag).
 	Final bool
+	// SplitRPM says the package capture holds a whole rpm package string
+	// (name-version-release.arch, with an epoch either in front, as yum
+	// writes "1:openssl-libs-1.0.2k-26.el7_9.x86_64", or before the
+	// version): it is split into package and version (epoch kept).
+	SplitRPM bool
 	// Match are alternative patterns against the message: the first one
 	// that matches fills the fields named by its captures. With no Match
 	// the literal checks decide alone.

@@ -24,7 +24,7 @@ const minGuard = 3
 func ruleKeys() []string {
 	return []string{
 		"id", "description", "categories", "apps", "units", "transports", "formats", "any_app",
-		"contains", "contains_any", "not_contains", "match", "fields", "severity", "control", "disabled", "final",
+		"contains", "contains_any", "not_contains", "match", "fields", "severity", "control", "disabled", "final", "split_rpm",
 	}
 }
 
@@ -149,6 +149,7 @@ func compileRule(file string, n *yaml.Node) (*Rule, ErrorList) {
 	r.ContainsAny = list("contains_any")
 	r.NotContains = list("not_contains")
 	r.Final = boolean("final")
+	r.SplitRPM = boolean("split_rpm")
 	if r.ID != "" {
 		r.ids = []string{r.ID}
 	}
