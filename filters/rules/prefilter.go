@@ -52,13 +52,6 @@ const maxMasked = len(ruleMask{}) * 64
 func (m *ruleMask) set(i int)      { m[i/64] |= 1 << (i % 64) }
 func (m *ruleMask) or(o *ruleMask) { m[0] |= o[0]; m[1] |= o[1]; m[2] |= o[2]; m[3] |= o[3] }
 
-// setAll sets positions 0..n-1 (at most maxMasked).
-func (m *ruleMask) setAll(n int) {
-	for i := 0; i < n && i < maxMasked; i++ {
-		m.set(i)
-	}
-}
-
 // next returns the first position at or after i in m, or -1.
 func (m *ruleMask) next(i int) int {
 	for w := i / 64; w < len(m); w++ {
