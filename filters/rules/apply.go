@@ -232,6 +232,7 @@ func (r *Rule) test(e *event.Event, buf []int, vetted bool) (loc []int, alt int,
 	if len(r.Match) == 0 {
 		return nil, -1, ""
 	}
+	ran := false
 	for i, re := range r.Match {
 		if p := r.prefixes[i]; p != "" && !strings.HasPrefix(msg, p) {
 			continue
@@ -242,6 +243,7 @@ func (r *Rule) test(e *event.Event, buf []int, vetted bool) (loc []int, alt int,
 		if g := r.guards[i]; g != "" && (m == nil || m.first == "" || len(g) > len(m.first)+8) && !strings.Contains(msg, g) {
 			continue
 		}
+		ran = true
 		if m != nil {
 			if m.match(msg, buf) {
 				if re.NumSubexp() == 0 {
@@ -261,8 +263,18 @@ func (r *Rule) test(e *event.Event, buf []int, vetted bool) (loc []int, alt int,
 			return loc, i, ""
 		}
 	}
-	return nil, -1, "no match: pattern matches"
+	if !ran {
+		return nil, -1, reasonNoFixedText
+	}
+	return nil, -1, reasonNoMatch
 }
+
+// Why a rule's patterns did not match: none ran (the fixed text each
+// needs is missing, which costs little), or they ran and missed.
+const (
+	reasonNoFixedText = "no pattern's fixed text occurs"
+	reasonNoMatch     = "no pattern matches"
+)
 
 // contradiction returns the category of r that contradicts one e already
 // carries, or "".

@@ -37,6 +37,7 @@ type opcode uint8
 
 const (
 	opLit    opcode = iota // match lit
+	opFold                 // match lit (lower-case ASCII) ignoring ASCII case
 	opRun                  // match min..max characters of class, greedy
 	opLazy                 // match min..max characters of class, fewest first
 	opSplit                // try next, then x
@@ -129,7 +130,20 @@ func (c *fastCompiler) compile(re *syntax.Regexp) bool {
 		return true
 	case syntax.OpLiteral:
 		if re.Flags&syntax.FoldCase != 0 {
-			return false
+			// ASCII only: K and S also fold to non-ASCII runes (the
+			// Kelvin sign, the long s), which the matcher leaves to the
+			// regexp when it meets them.
+			lit := []byte(string(re.Rune))
+			for i, b := range lit {
+				if b >= utf8.RuneSelf {
+					return false
+				}
+				if b >= 'A' && b <= 'Z' {
+					lit[i] = b + 'a' - 'A'
+				}
+			}
+			c.emit(inst{op: opFold, lit: string(lit)})
+			return true
 		}
 		c.emit(inst{op: opLit, lit: string(re.Rune)})
 		return true
@@ -348,6 +362,28 @@ func (m *fastMatcher) try(s string, start int, loc []int, budget *int, stack *[m
 				pc++
 			} else {
 				fail = true
+			}
+		case opFold:
+			if len(s)-pos < len(in.lit) {
+				fail = true
+				break
+			}
+			for k := 0; k < len(in.lit); k++ {
+				b := s[pos+k]
+				if b >= utf8.RuneSelf {
+					return false, false // a non-ASCII fold: the regexp decides
+				}
+				if b >= 'A' && b <= 'Z' {
+					b += 'a' - 'A'
+				}
+				if b != in.lit[k] {
+					fail = true
+					break
+				}
+			}
+			if !fail {
+				pos += len(in.lit)
+				pc++
 			}
 		case opRun:
 			from := pos
