@@ -236,7 +236,11 @@ func (p *Pipeline) decodeBatch(dec *decode.Decoder, b *sources.Batch) []event.Ev
 		// A recycled slot's fields map is emptied and kept for the
 		// new event: a tagged event then fills it without allocating.
 		spare := e.Fields
-		clear(spare)
+		if len(spare) > 16 {
+			spare = nil // an unusually wide event: do not keep its big map
+		} else if len(spare) > 0 {
+			clear(spare)
+		}
 		dec.Decode(e, b.Lines[i], ref, now)
 		if e.Fields == nil {
 			e.Fields = spare
