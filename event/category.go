@@ -29,6 +29,9 @@ type Category struct {
 	ID string
 	// Title is a short human name for reports.
 	Title string
+	// Short is the badge text where space is tight (the UI's event
+	// list): at most ten cells, one to one with the IDs.
+	Short string
 	// Control lists the NZISM 16.6 controls the category serves.
 	Control string
 	Weight  Weight
@@ -36,27 +39,27 @@ type Category struct {
 
 // categories is the table of the 21 categories, in the contract's order.
 var categories = [...]Category{
-	{"auth.success", "successful logons", "16.6.9, 16.6.10", WeightLow},
-	{"auth.failure", "failed logons", "16.6.9, 16.6.10", WeightHigh},
-	{"auth.logout", "logoffs", "16.6.10", WeightLow},
-	{"privilege.use", "privileged operations", "16.6.9, 16.6.10", WeightMedium},
-	{"privilege.failure", "failed elevation", "16.6.9", WeightHigh},
-	{"account.change", "user and group changes", "16.6.7, 16.6.9", WeightHigh},
-	{"permission.change", "permission and role changes", "16.6.9, 16.6.10", WeightHigh},
-	{"access.denied", "denied access", "16.6.9, 16.6.10", WeightHigh},
-	{"security.alert", "security alerts", "16.6.9", WeightHigh},
-	{"software.change", "software changes", "16.6.9", WeightMedium},
-	{"system.startup", "system start-up", "16.6.7, 16.6.10", WeightMedium},
-	{"system.shutdown", "system shutdown", "16.6.7, 16.6.10", WeightMedium},
-	{"service.failure", "service failures", "16.6.7, 16.6.9, 16.6.10", WeightHigh},
-	{"service.restart", "service restarts", "16.6.10", WeightLow},
-	{"config.change", "configuration changes", "16.6.7, 16.6.10", WeightMedium},
-	{"time.change", "clock changes", "16.6.11", WeightMedium},
-	{"log.integrity", "logging disruption", "16.6.8, 16.6.12", WeightHigh},
-	{"system.recovery", "recovery", "16.6.7, 16.6.9", WeightMedium},
-	{"maintenance", "maintenance and backup", "16.6.7", WeightLow},
-	{"data.transfer", "data import and export", "16.6.10", WeightMedium},
-	{"data.access", "sensitive data access", "16.6.10", WeightMedium},
+	{"auth.success", "successful logons", "login", "16.6.9, 16.6.10", WeightLow},
+	{"auth.failure", "failed logons", "login-fail", "16.6.9, 16.6.10", WeightHigh},
+	{"auth.logout", "logoffs", "logout", "16.6.10", WeightLow},
+	{"privilege.use", "privileged operations", "priv", "16.6.9, 16.6.10", WeightMedium},
+	{"privilege.failure", "failed elevation", "priv-fail", "16.6.9", WeightHigh},
+	{"account.change", "user and group changes", "account", "16.6.7, 16.6.9", WeightHigh},
+	{"permission.change", "permission and role changes", "perms", "16.6.9, 16.6.10", WeightHigh},
+	{"access.denied", "denied access", "denied", "16.6.9, 16.6.10", WeightHigh},
+	{"security.alert", "security alerts", "alert", "16.6.9", WeightHigh},
+	{"software.change", "software changes", "software", "16.6.9", WeightMedium},
+	{"system.startup", "system start-up", "boot", "16.6.7, 16.6.10", WeightMedium},
+	{"system.shutdown", "system shutdown", "shutdown", "16.6.7, 16.6.10", WeightMedium},
+	{"service.failure", "service failures", "svc-fail", "16.6.7, 16.6.9, 16.6.10", WeightHigh},
+	{"service.restart", "service restarts", "service", "16.6.10", WeightLow},
+	{"config.change", "configuration changes", "config", "16.6.7, 16.6.10", WeightMedium},
+	{"time.change", "clock changes", "clock", "16.6.11", WeightMedium},
+	{"log.integrity", "logging disruption", "log-loss", "16.6.8, 16.6.12", WeightHigh},
+	{"system.recovery", "recovery", "recovery", "16.6.7, 16.6.9", WeightMedium},
+	{"maintenance", "maintenance and backup", "maint", "16.6.7", WeightLow},
+	{"data.transfer", "data import and export", "transfer", "16.6.10", WeightMedium},
+	{"data.access", "sensitive data access", "data", "16.6.10", WeightMedium},
 }
 
 // Categories returns the 21 categories in the contract's order. The slice
@@ -68,10 +71,8 @@ func Categories() []Category {
 
 // LookupCategory returns the category with the given ID.
 func LookupCategory(id string) (Category, bool) {
-	for _, c := range categories {
-		if c.ID == id {
-			return c, true
-		}
+	if i := CategoryIndex(id); i >= 0 {
+		return categories[i], true
 	}
 	return Category{}, false
 }

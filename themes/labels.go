@@ -69,3 +69,31 @@ func AppendBadge(dst []byte, ids []string, all bool) []byte {
 	}
 	return append(dst, ']')
 }
+
+// AppendShortBadge is AppendBadge with each category's short name
+// ("[!login-fail+1]"), for the UI's event list where width is tight.
+// Unknown IDs are written as they are.
+func AppendShortBadge(dst []byte, ids []string, all bool) []byte {
+	if len(ids) == 0 {
+		return dst
+	}
+	short := func(id string) string {
+		if c, ok := event.LookupCategory(id); ok {
+			return c.Short
+		}
+		return id
+	}
+	dst = append(dst, '[')
+	dst = append(dst, weightGlyph(WeightOf(ids[0]))...)
+	dst = append(dst, short(ids[0])...)
+	if all {
+		for _, id := range ids[1:] {
+			dst = append(dst, ' ')
+			dst = append(dst, short(id)...)
+		}
+	} else if n := len(ids) - 1; n > 0 {
+		dst = append(dst, '+')
+		dst = strconv.AppendInt(dst, int64(n), 10)
+	}
+	return append(dst, ']')
+}

@@ -136,9 +136,9 @@ func appName(e *event.Event, width int) string {
 	return s
 }
 
-// categoryBadge is "[id]" for the first category, with its weight glyph
-// in front ("!" high, "*" medium, so weight does not rest on colour), and
-// "+N" for the others.
+// categoryBadge is the short name of the first category ("login-fail"
+// for auth.failure), with its weight glyph in front ("!" high, "*"
+// medium, so weight does not rest on colour), and "+N" for the others.
 func categoryBadge(e *event.Event) string {
-	return flatten(sanitize.String(string(themes.AppendBadge(nil, e.Categories, false))))
+	return flatten(sanitize.String(string(themes.AppendShortBadge(nil, e.Categories, false))))
 }
