@@ -176,6 +176,25 @@ func (s *Set) appRules(app string) *ruleList {
 	if rs, ok := s.byApp[app]; ok || app == "" {
 		return rs
 	}
+	if rs := s.appRulesFolded(app); rs != nil {
+		return rs
+	}
+	// Tags that carry more than the program name: RHEL 7's
+	// "polkitd(authority=local)", GDM's "gdm-password]".
+	if i := strings.IndexByte(app, '('); i > 0 && app[len(app)-1] == ')' {
+		return s.appRulesFolded(app[:i])
+	}
+	if app[len(app)-1] == ']' && len(app) > 1 {
+		return s.appRulesFolded(app[:len(app)-1])
+	}
+	return nil
+}
+
+// appRulesFolded looks app up with ASCII upper case folded.
+func (s *Set) appRulesFolded(app string) *ruleList {
+	if rs, ok := s.byApp[app]; ok {
+		return rs
+	}
 	var buf [64]byte
 	if len(app) > len(buf) {
 		return s.byApp[strings.ToLower(app)]
