@@ -1,7 +1,7 @@
 // Package file is the source for log files: a path, a glob or a .gz archive.
 //
 // Reading is done by our own block reader (package sources/linereader):
-// backlog at disk speed, one batch per 128 KiB block. Following is done by
+// backlog at disk speed, one batch per 64 KiB block. Following is done by
 // our own supervisor, not by github.com/nxadm/tail: files are tracked by
 // device and inode through descriptors we hold, changes are learnt from a
 // watch on the parent directory (fsnotify) backed by a periodic stat, a

@@ -14,8 +14,11 @@ import (
 	"github.com/vigil-sec/vigil/sources"
 )
 
-// DefaultBlockSize is the read size used when New is given 0.
-const DefaultBlockSize = 128 << 10
+// DefaultBlockSize is the read size used when New is given 0: 64 KiB, so
+// that the events of one block (about 600 lines) stay in a core's cache
+// while they are decoded, tagged and consumed; larger blocks were slower
+// end to end, smaller ones add channel hand-offs.
+const DefaultBlockSize = 64 << 10
 
 // Reader reads lines from an io.Reader in blocks.
 //
