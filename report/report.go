@@ -141,6 +141,7 @@ type Builder struct {
 	rep       Report
 	sources   map[string]*SourceStat
 	srcOrder  []string
+	lastSrc   *SourceStat
 	cats      [21]CategoryStat
 	failIPs   map[string]*Count
 	failUsers map[string]*Count
@@ -187,11 +188,17 @@ func (b *Builder) Add(e *event.Event) {
 	t := e.Time
 	b.rep.Events++
 	widen(&b.rep.First, &b.rep.Last, t)
-	src := b.sources[e.Source]
+	// Consecutive events nearly always share their source.
+	src := b.lastSrc
+	if src == nil || src.Name != e.Source {
+		src = b.sources[e.Source]
+		b.lastSrc = src
+	}
 	if src == nil {
 		src = &SourceStat{Name: strings.Clone(e.Source)}
 		b.sources[src.Name] = src
 		b.srcOrder = append(b.srcOrder, src.Name)
+		b.lastSrc = src
 	}
 	src.Events++
 	widen(&src.First, &src.Last, t)
