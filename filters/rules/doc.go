@@ -26,6 +26,8 @@
 //	    severity: warning                # optional override
 //	    disabled: false
 //	    final: false                     # true: when it fires, no later rule is tried
+//	                                     # (categories: [] with final: settles a line as uncategorised;
+//	                                     #  without final, a rule with no categories only reads fields)
 //	    split_rpm: false                 # true: the package capture is a whole rpm string, split into package and version
 //
 // A rule applies to the programs in apps:, or to every event of the

@@ -203,8 +203,8 @@ func compileRule(file string, n *yaml.Node) (*Rule, ErrorList) {
 
 	// Requirements that a rule which only disables another need not meet.
 	if !r.Disabled {
-		if len(r.Categories) == 0 && !r.Final {
-			fail(n.Line, "no categories (a rule that only settles a line as uncategorised needs final: true)")
+		if len(r.Categories) == 0 && !r.Final && !r.readsFields() {
+			fail(n.Line, "no categories (a rule that only settles a line as uncategorised needs final: true; one that only reads fields needs a named capture)")
 		}
 		if keys["match"] == nil && len(r.Contains) == 0 && len(r.ContainsAny) == 0 {
 			fail(n.Line, "no match: and no contains: (a rule must look at the message)")
@@ -295,7 +295,7 @@ func compileMatch(p string, prefiltered bool) (compiled, error) {
 	}
 	simple := parsed.Simplify()
 	guard := requiredLiteral(simple)
-	if err := checkCost(p, guard, prefiltered); err != nil {
+	if err := checkCost(p, guard, prefiltered || anchored(parsed)); err != nil {
 		return c, err
 	}
 	return compiled{
@@ -337,7 +337,9 @@ func anchoredPrefixOf(re *syntax.Regexp) string {
 
 // CheckCost reports why pattern p would be too slow to run on every line
 // of its scope, or nil. prefiltered says whether the rule has contains: or
-// contains_any: literals that are checked before the regexp.
+// contains_any: literals that are checked before the regexp. A pattern
+// anchored at the start of the message (^) is tried at one position only
+// and is always cheap enough.
 //
 // A regexp is cheap when some case-sensitive literal of at least three
 // bytes must occur in every match: the rule checks for it with
@@ -346,7 +348,20 @@ func anchoredPrefixOf(re *syntax.Regexp) string {
 // literal fast path under it (golang/go#48955): such a regexp costs
 // 2–3 µs on every line, about forty times a literal-led one.
 func CheckCost(p string, prefiltered bool) error {
+	if re, err := syntax.Parse(p, syntax.Perl); err == nil && anchored(re) {
+		prefiltered = true
+	}
 	return checkCost(p, RequiredLiteral(p), prefiltered)
+}
+
+// anchored reports whether a parsed pattern must match at the start of
+// the text (^...): it is then tried at one position only, which is cheap
+// whatever it holds.
+func anchored(re *syntax.Regexp) bool {
+	if re.Op == syntax.OpBeginText {
+		return true
+	}
+	return re.Op == syntax.OpConcat && len(re.Sub) > 0 && re.Sub[0].Op == syntax.OpBeginText
 }
 
 // checkCost is CheckCost given the pattern's required literal.
@@ -631,4 +646,16 @@ func expandStart(re *syntax.Regexp) ([]string, bool) {
 		return acc, true
 	}
 	return unknown, false
+}
+
+// readsFields reports whether any of the rule's patterns names a capture.
+func (r *Rule) readsFields() bool {
+	for _, caps := range r.captures {
+		for _, c := range caps[1:] {
+			if c != "" {
+				return true
+			}
+		}
+	}
+	return false
 }
