@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -83,28 +85,60 @@ func pump(ctx context.Context, p *engine.Pipeline, srcs []sources.Source, w *eve
 	done := make(chan error, 1)
 	go func() { done <- p.Run(ctx, srcs, ch) }()
 
-	bw := bufio.NewWriterSize(out, 256<<10)
-	var (
-		buf    []byte
-		outErr error
-	)
-	for batch := range ch {
-		if outErr != nil {
-			continue // drain until the pipeline has stopped
+	// Formatting runs on several goroutines (JSON for a tagged event costs
+	// as much as tagging it); the writer below takes their output in the
+	// order the batches came.
+	workers := runtime.GOMAXPROCS(0)
+	type job struct {
+		batch []event.Event
+		out   chan []byte
+	}
+	jobs := make(chan job, workers)
+	order := make(chan chan []byte, 2*workers)
+	var bufs sync.Pool
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fw := *w // its own scratch buffer
+			for j := range jobs {
+				var buf []byte
+				if b, ok := bufs.Get().(*[]byte); ok {
+					buf = (*b)[:0]
+				}
+				for i := range j.batch {
+					buf = fw.append(buf, &j.batch[i])
+				}
+				p.Recycle(j.batch)
+				j.out <- buf
+			}
+		}()
+	}
+	go func() {
+		for batch := range ch {
+			o := make(chan []byte, 1)
+			order <- o
+			jobs <- job{batch, o}
 		}
-		for i := range batch {
-			buf = w.append(buf[:0], &batch[i])
-			if _, outErr = bw.Write(buf); outErr != nil {
-				break
+		close(jobs)
+		wg.Wait()
+		close(order)
+	}()
+
+	bw := bufio.NewWriterSize(out, 256<<10)
+	var outErr error
+	for o := range order {
+		buf := <-o
+		if outErr == nil {
+			if _, outErr = bw.Write(buf); outErr == nil && len(order) == 0 && len(ch) == 0 {
+				outErr = bw.Flush()
+			}
+			if outErr != nil {
+				cancel() // drain until the pipeline has stopped
 			}
 		}
-		p.Recycle(batch)
-		if outErr == nil && len(ch) == 0 {
-			outErr = bw.Flush()
-		}
-		if outErr != nil {
-			cancel()
-		}
+		bufs.Put(&buf)
 	}
 	runErr := <-done
 	if outErr == nil {
