@@ -155,7 +155,7 @@ func (t *textWriter) logons(r *Report) {
 		}
 		from := l.SrcIP
 		if from == "" {
-			from = "(local)"
+			from = "-" // the line names no address (a PAM session line, a console logon)
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", l.User, from, num(l.Count), t.time(l.First), t.time(l.Last), strings.Join(l.Hosts, ","))
 	}
