@@ -271,7 +271,15 @@ func (d *Decoder) auditContract(ev *event.Event, typ string, a *auditInfo) {
 			ev.SetField("group", a.grp)
 		}
 	case "ADD_GROUP", "DEL_GROUP", "GRP_MGMT", "GRP_CHAUTHTOK", "GRP_MODIFY":
-		if acct != "" {
+		switch {
+		case a.grp != "":
+			// A membership change names the group in grp= and the
+			// member in acct= (gpasswd's add-user-to-group).
+			ev.SetField("group", a.grp)
+			if acct != "" {
+				ev.SetField("target_user", acct)
+			}
+		case acct != "":
 			ev.SetField("group", acct)
 		}
 	default:

@@ -2,6 +2,7 @@ package decode
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vigil-sec/vigil/event"
@@ -94,7 +95,42 @@ func (d *Decoder) decodeJournalJSON(ev *event.Event, s string, arrival time.Time
 	if unit != "" {
 		ev.SetField("unit", unit)
 	}
+	if ev.Fields["transport"] == "audit" {
+		d.auditFromJournal(ev)
+	}
 	return true
+}
+
+// auditFromJournal reads an audit record that journald received from the
+// kernel (_TRANSPORT=audit, MESSAGE "USER_START pid=... msg='...'") as the
+// auditd decoder reads the same record from audit.log: message "type=TYPE
+// body", app "audit" and the record's fields, so the same rules tag it.
+// The journal's time, host and PID stay.
+func (d *Decoder) auditFromJournal(ev *event.Event) {
+	msg := ev.Message
+	sp := strings.IndexByte(msg, ' ')
+	if sp <= 0 {
+		return
+	}
+	for i := 0; i < sp; i++ {
+		if c := msg[i]; (c < 'A' || c > 'Z') && c != '_' && (c < '0' || c > '9') {
+			return
+		}
+	}
+	var rec event.Event
+	if !d.decodeAuditd(&rec, "type="+msg[:sp]+" msg=audit(0.000:0): "+msg[sp+1:]) {
+		return
+	}
+	ev.App = "audit"
+	ev.Message = rec.Message
+	if rec.Severity != event.Info {
+		ev.Severity = rec.Severity
+	}
+	for k, v := range rec.Fields {
+		if k != "audit_serial" && ev.Fields[k] == "" {
+			ev.SetField(k, v)
+		}
+	}
 }
 
 // setJSONField stores v under the fixed (trusted) key k when it has a text

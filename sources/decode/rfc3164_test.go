@@ -1,10 +1,12 @@
 package decode
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/vigil-sec/vigil/event"
+	"github.com/vigil-sec/vigil/sources"
 )
 
 func TestRFC3164(t *testing.T) {
@@ -143,5 +145,29 @@ func TestPlain(t *testing.T) {
 		if ev.Format != FormatPlain || ev.Message != line || !ev.TimeGuessed || !ev.Time.Equal(testArrival) {
 			t.Errorf("%q: %+v", line, ev)
 		}
+	}
+}
+
+// TestJournalAuditRecord checks that an audit record journald received
+// from the kernel reads like the same record in audit.log.
+func TestJournalAuditRecord(t *testing.T) {
+	line := `{"__REALTIME_TIMESTAMP":"1795639812398000","_HOSTNAME":"db2","_TRANSPORT":"audit","_PID":"5140","MESSAGE":"USER_START pid=5140 uid=0 auid=1205 ses=14 msg='op=PAM:session_open acct=\"erin\" exe=\"/usr/sbin/sshd\" hostname=2001:db8:44::9 addr=2001:db8:44::9 terminal=ssh res=success'"}`
+	d := New(Options{})
+	var ev event.Event
+	d.Decode(&ev, sources.Line{Data: []byte(line)}, time.Now(), time.Now())
+	if ev.App != "audit" || !strings.HasPrefix(ev.Message, "type=USER_START pid=5140") {
+		t.Fatalf("app %q message %q", ev.App, ev.Message)
+	}
+	if ev.Fields["audit_type"] != "USER_START" || ev.Fields["res"] != "success" || ev.Fields["src_ip"] != "2001:db8:44::9" || ev.Fields["transport"] != "audit" {
+		t.Errorf("fields %v", ev.Fields)
+	}
+	if ev.Time.UnixMicro() != 1795639812398000 || ev.Host != "db2" {
+		t.Errorf("time %v host %q", ev.Time, ev.Host)
+	}
+	// A 5424 line with rsyslog's repeat compression is unwrapped too.
+	d = New(Options{})
+	d.Decode(&ev, sources.Line{Data: []byte("<38>1 2026-11-25T01:02:03Z edge1 sshd 2231 - - message repeated 2 times: [ Failed password for root from 2001:db8:7::20 port 61020 ssh2]")}, time.Now(), time.Now())
+	if ev.Message != "Failed password for root from 2001:db8:7::20 port 61020 ssh2" || ev.Fields["repeat_count"] != "2" {
+		t.Errorf("5424 repeat: %q %v", ev.Message, ev.Fields)
 	}
 }

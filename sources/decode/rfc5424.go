@@ -111,7 +111,15 @@ func (d *Decoder) decodeRFC5424(ev *event.Event, s string, arrival time.Time) bo
 
 	// MSG
 	rest = strings.TrimPrefix(rest, "\uFEFF")
-	ev.Message = d.text(strings.TrimLeft(rest, " "))
+	rest = strings.TrimLeft(rest, " ")
+	// rsyslog's repeat compression reaches a collector as it is.
+	if strings.HasPrefix(rest, "message repeated ") {
+		if count, inner, ok := unwrapRepeated(rest); ok {
+			ev.SetField("repeat_count", count)
+			rest = inner
+		}
+	}
+	ev.Message = d.text(rest)
 	return true
 }
 
