@@ -183,10 +183,17 @@ func (p *Pipeline) send(ctx context.Context, out chan<- []event.Event, evs []eve
 type worker struct {
 	p        *Pipeline
 	decoders map[string]*decode.Decoder
+	// cache remembers what the rules did to recent messages (one per
+	// worker: a Cache is not shared).
+	cache *rules.Cache
 }
 
 func (p *Pipeline) newWorker() *worker {
-	return &worker{p: p, decoders: map[string]*decode.Decoder{}}
+	w := &worker{p: p, decoders: map[string]*decode.Decoder{}}
+	if p.opts.Rules != nil {
+		w.cache = rules.NewCache(p.opts.Rules)
+	}
+	return w
 }
 
 func (w *worker) decode(b *sources.Batch) []event.Event {
@@ -195,21 +202,22 @@ func (w *worker) decode(b *sources.Batch) []event.Event {
 		dec = decode.New(w.p.opts.Decode)
 		w.decoders[b.Source] = dec
 	}
-	return w.p.decodeBatch(dec, b)
+	return w.p.decodeBatch(dec, b, w.cache)
 }
 
 // Decode turns one batch of lines into events with dec, applying the time
 // window and the rules and numbering the result. It is exported for
 // benchmarks and for callers that drive a decoder themselves.
 func (p *Pipeline) Decode(dec *decode.Decoder, b *sources.Batch) []event.Event {
-	evs := p.decodeBatch(dec, b)
+	evs := p.decodeBatch(dec, b, nil)
 	p.number(evs)
 	return evs
 }
 
 // decodeBatch is Decode without the numbering, which the pipeline does in
-// read order after parallel workers.
-func (p *Pipeline) decodeBatch(dec *decode.Decoder, b *sources.Batch) []event.Event {
+// read order after parallel workers. The rules are applied through cache
+// when it is not nil.
+func (p *Pipeline) decodeBatch(dec *decode.Decoder, b *sources.Batch, cache *rules.Cache) []event.Event {
 	n := len(b.Notices) + len(b.Lines)
 	var evs []event.Event
 	if v, ok := p.free.Get().(*[]event.Event); ok && cap(*v) >= n {
@@ -250,7 +258,10 @@ func (p *Pipeline) decodeBatch(dec *decode.Decoder, b *sources.Batch) []event.Ev
 			evs = evs[:len(evs)-1]
 			continue
 		}
-		if p.opts.Rules != nil {
+		switch {
+		case cache != nil:
+			cache.Apply(e)
+		case p.opts.Rules != nil:
 			p.opts.Rules.Apply(e)
 		}
 	}

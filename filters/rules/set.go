@@ -19,6 +19,8 @@ type Set struct {
 	byApp    map[string]*ruleList
 	byFormat map[string]*ruleList
 	any      *ruleList
+	// byID finds a rule by its ID.
+	byID map[string]*Rule
 }
 
 // ruleList is the rules of one index entry, in rule order, with the
@@ -34,11 +36,13 @@ func newSet(rules []*Rule) *Set {
 		rules:    rules,
 		byApp:    map[string]*ruleList{},
 		byFormat: map[string]*ruleList{},
+		byID:     map[string]*Rule{},
 	}
 	byApp, byFormat := map[string][]*Rule{}, map[string][]*Rule{}
 	var any []*Rule
 	for i, r := range rules {
 		r.order = i
+		s.byID[r.ID] = r
 		r.Categories = slices.Clip(r.Categories)
 		if r.Disabled {
 			continue
@@ -103,12 +107,7 @@ func (s *Set) Rules() []*Rule {
 
 // Rule returns the rule with the given ID, or nil.
 func (s *Set) Rule(id string) *Rule {
-	for _, r := range s.rules {
-		if r.ID == id {
-			return r
-		}
-	}
-	return nil
+	return s.byID[id]
 }
 
 // Len returns the number of rules, disabled ones included.
