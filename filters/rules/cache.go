@@ -56,7 +56,7 @@ type cachedField struct {
 const (
 	maxCached        = 8192
 	maxCachedMessage = 512
-	seenSlots        = 1 << 15
+	seenSlots        = 1 << 12
 )
 
 // NewCache returns an empty cache for s.

@@ -82,7 +82,7 @@ func (c *charClass) has(r rune) bool {
 // stack; patterns or lines beyond them use the regexp.
 const (
 	maxSlots  = 24
-	maxFrames = 48
+	maxFrames = 32
 )
 
 // compileFast compiles re, whose parsed (not simplified) form is sr, for
