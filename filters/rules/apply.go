@@ -86,6 +86,14 @@ func (s *Set) apply(e *event.Event, trace *[]Step) {
 	if len(s.byFormat) > 0 {
 		lists[1] = s.byFormat[e.Format]
 	}
+	if trace == nil && lists[1] == nil && (app == nil) != (lists[2] == nil) {
+		// The usual case: one list, nothing to merge.
+		if app == nil {
+			app = lists[2]
+		}
+		applyList(e, app)
+		return
+	}
 	var (
 		found [3]present
 		cand  [3]ruleMask
@@ -138,6 +146,30 @@ func (s *Set) apply(e *event.Event, trace *[]Step) {
 			vetted = pf.rules[bj].vetted
 		}
 		if try(e, r, vetted, trace) && r.Final {
+			return
+		}
+	}
+}
+
+// applyList is apply for an event whose scope is the one list l.
+func applyList(e *event.Event, l *ruleList) {
+	pf := l.pf
+	if pf == nil {
+		for _, r := range l.rules {
+			if try(e, r, false, nil) && r.Final {
+				return
+			}
+		}
+		return
+	}
+	found := pf.scan(e.Message)
+	cand := pf.candidates(&found)
+	for j := cand.next(0); j >= 0 && j < len(l.rules); j = cand.next(j + 1) {
+		if !pf.literalsPass(j, &found, e.Message) {
+			continue
+		}
+		r := l.rules[j]
+		if try(e, r, pf.rules[j].vetted, nil) && r.Final {
 			return
 		}
 	}
