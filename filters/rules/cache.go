@@ -3,6 +3,7 @@ package rules
 import (
 	"hash/maphash"
 	"slices"
+	"strings"
 	"unsafe"
 
 	"github.com/vigil-sec/vigil/event"
@@ -31,12 +32,11 @@ type Cache struct {
 	seed    maphash.Seed
 	entries map[uint64]*cached
 	seen    []uint64
-	key     []byte
 }
 
 // cached is what Apply did to one message.
 type cached struct {
-	key               string
+	app, format, msg  string
 	categories, rules []string
 	severity          event.Severity
 	hasSeverity       bool
@@ -71,13 +71,10 @@ func (c *Cache) Apply(e *event.Event) {
 		c.set.Apply(e)
 		return
 	}
-	c.key = append(c.key[:0], e.App...)
-	c.key = append(c.key, 0)
-	c.key = append(c.key, e.Format...)
-	c.key = append(c.key, 0)
-	c.key = append(c.key, e.Message...)
-	h := maphash.Bytes(c.seed, c.key)
-	if hit := c.entries[h]; hit != nil && hit.key == string(c.key) {
+	// Program and format are short and few: they only perturb the
+	// message's hash, and are compared in full on a hit.
+	h := maphash.String(c.seed, e.Message) ^ (maphash.String(c.seed, e.App) * 0x9e3779b97f4a7c15) ^ uint64(len(e.Format))<<56
+	if hit := c.entries[h]; hit != nil && hit.msg == e.Message && hit.app == e.App && hit.format == e.Format {
 		hit.replay(e)
 		return
 	}
@@ -90,7 +87,7 @@ func (c *Cache) Apply(e *event.Event) {
 		clear(c.entries)
 	}
 	r := c.record(e)
-	r.key = string(c.key)
+	r.app, r.format, r.msg = strings.Clone(e.App), strings.Clone(e.Format), strings.Clone(e.Message)
 	c.entries[h] = r
 }
 
