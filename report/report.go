@@ -187,7 +187,6 @@ func New(opts Options) *Builder {
 func (b *Builder) Add(e *event.Event) {
 	t := e.Time
 	b.rep.Events++
-	widen(&b.rep.First, &b.rep.Last, t)
 	// Consecutive events nearly always share their source.
 	src := b.lastSrc
 	if src == nil || src.Name != e.Source {
@@ -362,7 +361,11 @@ func (b *Builder) Report() *Report {
 	r := b.rep
 	r.Sources = make([]SourceStat, 0, len(b.srcOrder))
 	for _, n := range b.srcOrder {
-		r.Sources = append(r.Sources, *b.sources[n])
+		src := *b.sources[n]
+		r.Sources = append(r.Sources, src)
+		// The span is the sources' spans together.
+		widen(&r.First, &r.Last, src.First)
+		widen(&r.First, &r.Last, src.Last)
 	}
 	r.Categories = []CategoryStat{}
 	for i, c := range event.Categories() {
