@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -178,15 +177,4 @@ func humanCount(n float64) string {
 		return fmt.Sprintf("%.1fk", n/1e3)
 	}
 	return fmt.Sprintf("%.0f", n)
-}
-
-// relaxGC lets the heap grow to five times what is live before a
-// collection, unless GOGC says otherwise. stream and scan keep little
-// alive (batches are recycled, the report holds aggregates), so this costs
-// tens of megabytes and saves about a tenth of the CPU a backlog takes:
-// at the default, a 1,000,000-line scan collected 19 times.
-func relaxGC() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
 }
