@@ -102,25 +102,26 @@ func appendStrings(dst []byte, ss []string) []byte {
 }
 
 // appendFields writes the map's pairs sorted by key without allocating for
-// maps of up to 32 keys.
+// maps of up to 32 keys. Keys and values are read in one pass over the map.
 func appendFields(dst []byte, m map[string]string) []byte {
-	var buf [32]string
-	keys := buf[:0]
-	for k := range m {
-		keys = append(keys, k)
+	type pair struct{ k, v string }
+	var buf [32]pair
+	pairs := buf[:0]
+	for k, v := range m {
+		pairs = append(pairs, pair{k, v})
 	}
-	for i := 1; i < len(keys); i++ { // insertion sort: maps here are small
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
+	for i := 1; i < len(pairs); i++ { // insertion sort: maps here are small
+		for j := i; j > 0 && pairs[j].k < pairs[j-1].k; j-- {
+			pairs[j], pairs[j-1] = pairs[j-1], pairs[j]
 		}
 	}
-	for i, k := range keys {
+	for i, p := range pairs {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = AppendJSONString(dst, k)
+		dst = AppendJSONString(dst, p.k)
 		dst = append(dst, ':')
-		dst = AppendJSONString(dst, m[k])
+		dst = AppendJSONString(dst, p.v)
 	}
 	return dst
 }
