@@ -30,4 +30,20 @@ type Palette struct {
 	// Warning colours notices about the UI itself (sources ended,
 	// sources slowed down).
 	Warning color.Color
+
+	// SelectionBg is the background of the selected row or bucket; nil
+	// draws the selection in reverse video.
+	SelectionBg color.Color
+	// MatchFg and MatchBg mark search hits inside text; with both nil a
+	// hit is bold and underlined.
+	MatchFg, MatchBg color.Color
+	// Mark colours the glyph of a marked event.
+	Mark color.Color
+	// Border colours pane borders and pane titles.
+	Border color.Color
+	// Error colours inline errors, such as a query that does not parse.
+	Error color.Color
+	// BarFg and BarBg colour the status bar; a nil BarBg draws it in
+	// reverse video.
+	BarFg, BarBg color.Color
 }

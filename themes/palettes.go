@@ -27,6 +27,15 @@ func Dark() Theme {
 		},
 		SeverityBg: [8]color.Color{c("#d70000"), c("#d70000"), c("#af005f")},
 		Weight:     [3]color.Color{c("#8a8a8a"), c("#d7af5f"), c("#ff5f87")},
+
+		SelectionBg: c("#3a3a4e"),
+		MatchFg:     c("#000000"),
+		MatchBg:     c("#ffd75f"),
+		Mark:        c("#d787ff"),
+		Border:      c("#5f5f6f"),
+		Error:       c("#ff5f5f"),
+		BarFg:       c("#d0d0d0"),
+		BarBg:       c("#303030"),
 	})
 }
 
@@ -50,12 +59,23 @@ func Light() Theme {
 		},
 		SeverityBg: [8]color.Color{c("#c00000"), c("#c00000"), c("#8b0057")},
 		Weight:     [3]color.Color{c("#6c6c6c"), c("#875f00"), c("#c0004e")},
+
+		SelectionBg: c("#dadaf0"),
+		MatchFg:     c("#000000"),
+		MatchBg:     c("#ffd75f"),
+		Mark:        c("#8700af"),
+		Border:      c("#a8a8a8"),
+		Error:       c("#c00000"),
+		BarFg:       c("#262626"),
+		BarBg:       c("#e4e4e4"),
 	})
 }
 
 // Mono has no colour at all, for NO_COLOR and dumb terminals. Levels and
 // weights stay distinct through labels and text attributes: reverse video
-// for emerg..err, bold for warning, faint for debug.
+// for emerg..err, bold for warning, faint for debug. The UI tokens are
+// attributes too: selection and status bar in reverse, search hits bold and
+// underlined, errors bold in reverse, borders faint.
 func Mono() Theme {
 	t := New("mono", Palette{})
 	s := &t.styles
@@ -73,5 +93,7 @@ func Mono() Theme {
 	}
 	s.weight[High] = s.weight[High].Reverse(true)
 	s.weight[Medium] = s.weight[Medium].Bold(true)
+	s.border = s.border.Faint(true)
+	s.err = s.err.Reverse(true)
 	return t
 }

@@ -6,6 +6,11 @@
 // Theme is a plain value that is safe to copy and to use from several
 // goroutines. Colour never carries meaning on its own: severity badges carry
 // a label, and the Mono theme, which has no colour at all, stays readable.
+//
+// The themes a user can pick by name (Names, ByName, Resolve) are "auto"
+// (Dark or Light to suit the terminal, Mono under NO_COLOR), "dark",
+// "light", "high-contrast", "colorblind" (Okabe–Ito colours, no red-green
+// pairs) and "mono".
 package themes
 
 import (
@@ -20,15 +25,28 @@ import (
 // Theme is a built palette: colour tokens plus the styles made from them.
 // The zero Theme renders everything unstyled.
 type Theme struct {
-	// Name identifies the theme ("dark", "light", "mono"); renderers use it
-	// as part of cache keys, so two different themes must not share a name.
+	// Name identifies the built variant ("dark", "light",
+	// "colorblind-light", "mono", ...); renderers use it as part of cache
+	// keys, so two different themes must not share a name.
 	Name string
 	// Palette is the set of tokens the styles were built from.
 	Palette Palette
 
 	adaptive bool
+	family   family
 	styles   styles
 }
+
+// family groups the dark- and light-background variants of one theme, so
+// that an adaptive theme follows the terminal's background within its
+// family: colour-blind stays colour-blind on a light terminal.
+type family uint8
+
+const (
+	familyStandard family = iota // dark, light
+	familyHighContrast
+	familyColorBlind
+)
 
 // styles are the lipgloss styles derived from a Palette.
 type styles struct {
@@ -36,6 +54,8 @@ type styles struct {
 	header, headerStrong         lipgloss.Style
 	severity                     [8]lipgloss.Style
 	weight                       [3]lipgloss.Style
+	selection, match, mark       lipgloss.Style
+	border, err, bar             lipgloss.Style
 }
 
 // New builds a Theme called name from a palette: colours from the tokens,
@@ -70,6 +90,27 @@ func New(name string, p Palette) Theme {
 		s.weight[i] = fg(p.Weight[i])
 	}
 	s.weight[High] = s.weight[High].Bold(true)
+
+	s.selection = lipgloss.NewStyle().Reverse(true)
+	if p.SelectionBg != nil {
+		s.selection = lipgloss.NewStyle().Background(p.SelectionBg)
+	}
+	s.match = fg(p.MatchFg).Bold(true)
+	switch {
+	case p.MatchBg != nil:
+		s.match = s.match.Background(p.MatchBg)
+	case p.MatchFg == nil:
+		s.match = s.match.Underline(true)
+	}
+	s.mark = fg(p.Mark).Bold(true)
+	s.border = fg(p.Border)
+	s.err = fg(p.Error).Bold(true)
+	s.bar = fg(p.BarFg)
+	if p.BarBg != nil {
+		s.bar = s.bar.Background(p.BarBg)
+	} else {
+		s.bar = s.bar.Reverse(true)
+	}
 	return t
 }
 
@@ -83,32 +124,49 @@ func fg(c color.Color) lipgloss.Style {
 
 // Default picks Mono when NO_COLOR is set to a non-empty value or TERM is
 // "dumb", and otherwise Dark, marked as adaptive: a UI that learns the
-// terminal's background may swap it for Light with ForBackground.
+// terminal's background may swap it for Light with ForBackground. It is
+// Resolve("auto", os.Getenv).
 func Default() Theme {
-	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
-		return Mono()
-	}
-	t := Dark()
-	t.adaptive = true
+	t, _ := Resolve(Auto, os.Getenv)
 	return t
 }
 
-// Adaptive reports whether the theme was chosen automatically (by Default)
-// and may follow the terminal's background.
+// Adaptive reports whether the theme may follow the terminal's background:
+// the automatic choice (Default), HighContrast and ColorBlind. Dark, Light
+// and Mono are fixed.
 func (t Theme) Adaptive() bool { return t.adaptive }
 
-// ForBackground returns Dark or Light to suit a terminal background, keeping
-// the theme adaptive; a theme that is not adaptive is returned unchanged.
+// ForBackground returns the variant of an adaptive theme that suits a
+// terminal background, keeping it adaptive: Dark or Light for the automatic
+// choice, the matching high-contrast or colour-blind variant for those. A
+// theme that is not adaptive is returned unchanged.
 func (t Theme) ForBackground(dark bool) Theme {
 	if !t.adaptive {
 		return t
 	}
-	n := Light()
-	if dark {
-		n = Dark()
+	var n Theme
+	switch t.family {
+	case familyHighContrast:
+		n = highContrast(dark)
+	case familyColorBlind:
+		n = colorBlind(dark)
+	default:
+		n = Light()
+		if dark {
+			n = Dark()
+		}
 	}
 	n.adaptive = true
 	return n
+}
+
+// Monochrome reports whether the theme has no colour at all (Mono, or the
+// zero Theme): renderers then have only glyphs and text attributes to tell
+// things apart, and should say with glyphs what colour says elsewhere.
+func (t Theme) Monochrome() bool {
+	p := t.Palette
+	return p.Foreground == nil && p.Muted == nil && p.Accent == nil &&
+		p.Weight == [3]color.Color{} && p.Severity == [8]color.Color{}
 }
 
 // Severity is the style of a severity badge. Callers must also print the
@@ -146,3 +204,24 @@ func (t Theme) HeaderStrong() lipgloss.Style { return t.styles.headerStrong }
 
 // Warning is the style of notices about vigil itself.
 func (t Theme) Warning() lipgloss.Style { return t.styles.warning }
+
+// Selection is the style of the selected row or timeline bucket: a
+// background (reverse video without colour). It sets no foreground, so it
+// can be laid under other styles with Inherit.
+func (t Theme) Selection() lipgloss.Style { return t.styles.selection }
+
+// Match is the style of a search hit inside text.
+func (t Theme) Match() lipgloss.Style { return t.styles.match }
+
+// Mark is the style of the glyph of a marked event.
+func (t Theme) Mark() lipgloss.Style { return t.styles.mark }
+
+// Border is the style of pane borders and pane titles.
+func (t Theme) Border() lipgloss.Style { return t.styles.border }
+
+// Error is the style of inline errors, such as a query that does not
+// parse. Callers must say what is wrong in words too.
+func (t Theme) Error() lipgloss.Style { return t.styles.err }
+
+// Bar is the style of the status bar, background included.
+func (t Theme) Bar() lipgloss.Style { return t.styles.bar }
