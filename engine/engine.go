@@ -1,10 +1,10 @@
 // Package engine runs the pipeline from sources to consumers: it starts
 // every source, decodes each source's lines with that source's own decoder,
-// applies the event filters and the tagging rules, numbers the events and
-// hands them on in batches. Reading and decoding run on separate goroutines
-// per source, so a slow decoder never stalls the kernel-side read, and a
-// source's batches are decoded and tagged by several workers at once and
-// put back in read order.
+// applies the time window, the tagging rules and the filter, numbers the
+// events and hands them on in batches. Reading and decoding run on separate
+// goroutines per source, so a slow decoder never stalls the kernel-side
+// read, and a source's batches are decoded and tagged by several workers at
+// once and put back in read order.
 package engine
 
 import (
@@ -33,6 +33,13 @@ type Options struct {
 	// Rules tags each kept event with categories and fields; nil tags
 	// nothing. A Set is immutable and shared by every decoder goroutine.
 	Rules *rules.Set
+	// Filter keeps only the events it matches, tested after the time
+	// window and the tagging (so it can ask for categories); nil keeps
+	// all. It is called from every decoder goroutine at once. The
+	// sources' own notices (a file truncated, rotated or unreadable)
+	// bypass it, as they bypass the window: they say that events may be
+	// missing.
+	Filter Matcher
 	// Now is the clock, for arrival times and live year inference; nil means
 	// time.Now. Tests inject a fixed clock.
 	Now func() time.Time
@@ -40,6 +47,13 @@ type Options struct {
 	// in parallel; 0 means GOMAXPROCS. Events still leave in the order the
 	// source read them.
 	Workers int
+}
+
+// Matcher decides whether an event is kept: a *query.Query, say. Match
+// must be safe for concurrent use, must not keep e, and should not
+// allocate.
+type Matcher interface {
+	Match(e *event.Event) bool
 }
 
 // Pipeline connects sources to one output channel.
@@ -206,8 +220,8 @@ func (w *worker) decode(b *sources.Batch) []event.Event {
 }
 
 // Decode turns one batch of lines into events with dec, applying the time
-// window and the rules and numbering the result. It is exported for
-// benchmarks and for callers that drive a decoder themselves.
+// window, the rules and the filter and numbering the result. It is
+// exported for benchmarks and for callers that drive a decoder themselves.
 func (p *Pipeline) Decode(dec *decode.Decoder, b *sources.Batch) []event.Event {
 	evs := p.decodeBatch(dec, b, nil)
 	p.number(evs)
@@ -263,6 +277,9 @@ func (p *Pipeline) decodeBatch(dec *decode.Decoder, b *sources.Batch, cache *rul
 			cache.Apply(e)
 		case p.opts.Rules != nil:
 			p.opts.Rules.Apply(e)
+		}
+		if p.opts.Filter != nil && !p.opts.Filter.Match(e) {
+			evs = evs[:len(evs)-1]
 		}
 	}
 	return evs

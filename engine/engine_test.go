@@ -10,6 +10,7 @@ import (
 	"github.com/vigil-sec/vigil/demo"
 	"github.com/vigil-sec/vigil/event"
 	"github.com/vigil-sec/vigil/filters"
+	"github.com/vigil-sec/vigil/filters/query"
 	"github.com/vigil-sec/vigil/filters/rules"
 	"github.com/vigil-sec/vigil/sources"
 	"github.com/vigil-sec/vigil/sources/decode"
@@ -170,5 +171,63 @@ func TestWorkersKeepOrder(t *testing.T) {
 		if i != 2000 {
 			t.Fatalf("workers %d: %d events, want 2000", workers, i)
 		}
+	}
+}
+
+// TestRunAppliesFilter checks that the filter sees tagged events (it asks
+// for a category) and drops the rest, with any number of workers.
+func TestRunAppliesFilter(t *testing.T) {
+	set, err := rules.LoadBuiltin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 22, 3, 5, 49, 0, time.UTC)
+	all := runDemo(t, Options{Decode: decode.Options{Location: time.UTC}, Now: func() time.Time { return now }, Rules: set}, now)
+	want := 0
+	for _, e := range all {
+		if e.HasCategory("auth.failure") && e.Fields["user"] != "root" {
+			want++
+		}
+	}
+	if want == 0 || want == len(all) {
+		t.Fatalf("the demo has %d of %d events to keep: a poor test", want, len(all))
+	}
+	for _, workers := range []int{1, 4} {
+		opts := Options{
+			Decode:  decode.Options{Location: time.UTC},
+			Now:     func() time.Time { return now },
+			Rules:   set,
+			Filter:  query.MustParse("cat:auth.failure -user:root"),
+			Workers: workers,
+		}
+		evs := runDemo(t, opts, now)
+		if len(evs) != want {
+			t.Errorf("workers %d: kept %d events, want %d", workers, len(evs), want)
+		}
+		var last uint64
+		for _, e := range evs {
+			if !e.HasCategory("auth.failure") || e.Fields["user"] == "root" {
+				t.Errorf("workers %d: kept %q (categories %v, user %q)", workers, e.Message, e.Categories, e.Fields["user"])
+			}
+			if e.Seq != last+1 {
+				t.Errorf("workers %d: seq %d after %d: kept events should be numbered without gaps", workers, e.Seq, last)
+			}
+			last = e.Seq
+		}
+	}
+}
+
+// TestFilterBypassesNotices checks that a source's notices pass any filter.
+func TestFilterBypassesNotices(t *testing.T) {
+	notice := sources.Notice("file:/x", event.Warning, "file truncated", event.CategoryLogIntegrity)
+	b := sources.Batch{
+		Source:  "file:/x",
+		Notices: []event.Event{notice},
+		Lines:   []sources.Line{{Data: []byte("Nov 22 03:05:49 web1 app[1]: hello")}},
+	}
+	p := New(Options{Filter: query.MustParse("nothing-matches-this")})
+	evs := p.Decode(decode.New(decode.Options{}), &b)
+	if len(evs) != 1 || evs[0].Message != "file truncated" {
+		t.Fatalf("got %d events (%v), want just the notice", len(evs), evs)
 	}
 }

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"io"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/vigil-sec/vigil/event"
+	"github.com/vigil-sec/vigil/filters/query"
 	"github.com/vigil-sec/vigil/themes"
 )
 
@@ -124,10 +126,34 @@ func BenchmarkProgram(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if n := fm.(quitOnEnd).ring.end(); n != total {
+		if n := fm.(quitOnEnd).b.ring.end(); n != total {
 			b.Fatalf("%d events arrived", n)
 		}
 		b.ReportMetric(float64(batches), "batches")
 	}
 	b.ReportMetric(float64(b.N*total)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkFilter applies a new filter to a full buffer of 1,000,000
+// events: the work the filter command does off the UI goroutine (matching
+// every event, building the view's histogram). The target is under 1 s.
+//
+//	go test ./tui -run '^$' -bench 'Filter$' -benchtime 3x -count 3
+func BenchmarkFilter(b *testing.B) {
+	m := benchModel(b, DefaultBufferSize, DefaultBufferSize)
+	for _, q := range []string{"app:sshd", "cat:auth.* -host:bastion", "invalid user admin", `/port 4[0-9]{4}/ OR sev>=err`} {
+		b.Run(q, func(b *testing.B) {
+			lq, err := query.Parse(q)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				work := m.b.request(&lens{q: lq}, time.Now())
+				if msg := work(); len(msg.idx) == 0 {
+					b.Fatal("nothing matched")
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/filter")
+		})
+	}
 }

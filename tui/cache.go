@@ -8,7 +8,7 @@ package tui
 // bounded by the screen, never by the buffer.
 type rowCache struct {
 	width int
-	theme string
+	key   string
 	rows  map[uint64]string
 
 	// frameLen is the length in bytes of the last frame View built.
@@ -24,13 +24,17 @@ func newRowCache() *rowCache {
 	return &rowCache{rows: make(map[uint64]string, 128)}
 }
 
-// check empties the cache when the row width or the theme changed.
-func (c *rowCache) check(width int, theme string) {
-	if width != c.width || theme != c.theme {
+// check empties the cache when the row width or what else rows depend on
+// (theme, zone, search, scroll) changed.
+func (c *rowCache) check(width int, key string) {
+	if width != c.width || key != c.key {
 		clear(c.rows)
-		c.width, c.theme = width, theme
+		c.width, c.key = width, key
 	}
 }
+
+// invalidate drops the row of one event.
+func (c *rowCache) invalidate(pos uint64) { delete(c.rows, pos) }
 
 func (c *rowCache) get(pos uint64) (string, bool) {
 	s, ok := c.rows[pos]

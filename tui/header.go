@@ -43,8 +43,8 @@ func (m *Model) headerView() string {
 	var b strings.Builder
 	strong.write(&b, name[:len(name)-len(sep)])
 	used := len(name) - len(sep)
-	if room := m.width - used - len(sep) - rightW - len(sep); room >= 4 && m.sources != "" {
-		src, w := fit(m.sources, room)
+	if room := m.width - used - len(sep) - rightW - len(sep); room >= 4 && len(m.sources) > 0 {
+		src, w := fit(m.sourcesLabel(), room)
 		hs.write(&b, sep+src)
 		used += len(sep) + w
 	}
@@ -74,7 +74,7 @@ func (m *Model) headerCounts(short bool) []headerSeg {
 	if short {
 		num = compact
 	}
-	total, evicted := m.ring.len(), m.ring.evicted()
+	total, evicted := m.b.ring.len(), m.b.ring.evicted()
 	segs := make([]headerSeg, 0, 5)
 	if short {
 		segs = append(segs,

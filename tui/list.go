@@ -1,7 +1,10 @@
 package tui
 
 import (
+	"strconv"
 	"strings"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 // list is the scroll state of the event list, in absolute ring positions so
@@ -98,50 +101,145 @@ func (l *list) appended(n int) {
 	}
 }
 
-// listView renders height rows of the list, width cells wide, through the row
-// cache. It touches only the visible events.
-func (m *Model) listView(b *strings.Builder, height int) {
+// listView renders height lines of the list, width cells wide (each line
+// padded to exactly width when pad is set), through the row cache. It
+// touches only the visible events.
+func (m *Model) listView(b *strings.Builder, height, width int, pad bool) {
 	if height <= 0 {
 		return
 	}
-	r := m.ring
-	first, end := r.first(), r.end()
+	first, end := m.bounds()
 	if end == first {
 		msg := "waiting for events…"
-		if m.ended {
+		switch {
+		case m.busy != "":
+			msg = m.busy
+		case m.b.cur.marks:
+			msg = "no marked events left"
+		case !m.b.cur.v.all && m.b.ring.len() > 0:
+			msg = "no event matches the filter (f edits it, esc in the bar keeps it)"
+		case m.ended:
 			msg = "no events: every source has ended"
 		}
-		s, _ := fit(msg, m.width-1)
+		s, w := fit(msg, width-1)
 		b.WriteString(" ")
 		m.look.paint.muted.write(b, s)
+		if pad {
+			b.WriteString(spaces(width - 1 - w))
+		}
 		b.WriteByte('\n')
-		height--
-		for ; height > 0; height-- {
+		for height--; height > 0; height-- {
+			if pad {
+				b.WriteString(spaces(width))
+			}
 			b.WriteByte('\n')
 		}
 		return
 	}
-	rowWidth := m.width - 1 // one cell of gutter for the cursor mark
+	rowWidth := width - gutterWidth
 	cache := m.cache
-	cache.check(rowWidth, m.look.paint.name)
-	rr := newRowRenderer(&m.look.paint, m.loc, rowWidth)
-	pos := m.list.top
-	for i := 0; i < height; i++ {
-		if pos < end {
-			if pos == m.list.cursor {
-				b.WriteString(m.look.cursorMark)
+	cache.check(rowWidth, m.rowKey())
+	rr := newRowRenderer(&m.look.paint, m.loc(), rowWidth)
+	rr.search, rr.hscroll, rr.wrap = m.search, m.hscroll, m.wrap
+	v, r := &m.b.cur.v, m.b.ring
+	row := func(ord uint64) string {
+		pos := v.pos(ord)
+		s, ok := cache.get(pos)
+		if !ok {
+			s = rr.render(r.at(pos))
+			cache.put(pos, s)
+		}
+		return s
+	}
+	top := m.list.top
+	if m.wrap {
+		top = m.wrapTop(row, first, height)
+	}
+	lines := 0
+	for ord := top; ord < end && lines < height; ord++ {
+		pos := v.pos(ord)
+		s := row(ord)
+		gut := "  "
+		if ord == m.list.cursor {
+			gut = m.look.cursorMark + " "
+		}
+		if _, ok := m.b.marks[pos]; ok {
+			gut = gut[:len(gut)-1] + m.look.markGlyph
+		}
+		for i, line := range strings.Split(s, "\n") {
+			if lines == height {
+				break
+			}
+			if i == 0 {
+				b.WriteString(gut)
 			} else {
-				b.WriteByte(' ')
+				b.WriteString("  ")
 			}
-			s, ok := cache.get(pos)
-			if !ok {
-				s = rr.render(r.at(pos))
-				cache.put(pos, s)
+			b.WriteString(line)
+			if pad {
+				b.WriteString(spaces(rowWidth - ansi.StringWidth(line)))
 			}
-			b.WriteString(s)
-			pos++
+			b.WriteByte('\n')
+			lines++
+		}
+	}
+	for ; lines < height; lines++ {
+		if pad {
+			b.WriteString(spaces(width))
 		}
 		b.WriteByte('\n')
 	}
-	cache.prune(m.list.top, uint64(height))
+	cache.prune(top, uint64(height))
+}
+
+// gutterWidth is the cursor and mark column left of each row.
+const gutterWidth = 2
+
+// wrapTop is the first event to draw when rows wrap: the list's top, or
+// later if the cursor's row would not fit below it.
+func (m *Model) wrapTop(row func(uint64) string, first uint64, height int) uint64 {
+	top, cur := m.list.top, m.list.cursor
+	used := 0
+	for o := top; o <= cur; o++ {
+		used += strings.Count(row(o), "\n") + 1
+	}
+	for used > height && top < cur {
+		used -= strings.Count(row(top), "\n") + 1
+		top++
+	}
+	return max(top, first)
+}
+
+// rowKey is what rendered rows depend on besides the event and width.
+func (m *Model) rowKey() string {
+	var b strings.Builder
+	b.WriteString(m.look.paint.name)
+	if m.utc {
+		b.WriteString("|utc")
+	} else {
+		b.WriteString("|" + m.local.String())
+	}
+	if m.search != nil {
+		b.WriteString("|s:" + m.search.String())
+	}
+	if m.wrap {
+		b.WriteString("|wrap")
+	}
+	b.WriteString("|h" + strconv.Itoa(m.hscroll))
+	return b.String()
+}
+
+// jump puts the cursor on ord with it in the middle of the screen, pausing.
+func (l *list) jump(ord, first, end uint64, height int) {
+	if end == first {
+		return
+	}
+	l.cursor = clampPos(ord, first, end-1)
+	l.setFollowing(false)
+	half := uint64(max(height, 1) / 2)
+	l.top = first
+	if l.cursor > first+half {
+		l.top = l.cursor - half
+	}
+	l.settle(first, end, height)
 }

@@ -2,8 +2,10 @@ package tui
 
 import (
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textinput"
 
 	"github.com/vigil-sec/vigil/themes"
+	"github.com/vigil-sec/vigil/tui/panes"
 )
 
 // look is everything drawn from a theme: the theme, its spans, the styled
@@ -15,11 +17,14 @@ type look struct {
 	paint      paint
 	help       help.Model
 	cursorMark string
+	markGlyph  string
+	panes      panes.Style
 }
 
 func newLook(t themes.Theme) *look {
-	l := &look{theme: t, paint: newPaint(t)}
+	l := &look{theme: t, paint: newPaint(t), panes: panes.NewStyle(t)}
 	l.cursorMark = l.paint.accent.render(">")
+	l.markGlyph = l.paint.mark.render("●")
 	l.help = help.New()
 	l.help.Styles = help.Styles{
 		Ellipsis:       t.Muted(),
@@ -31,4 +36,16 @@ func newLook(t themes.Theme) *look {
 		FullSeparator:  t.Muted(),
 	}
 	return l
+}
+
+// inputStyles are the input bars' styles.
+func (l *look) inputStyles() textinput.Styles {
+	t := l.theme
+	s := textinput.DefaultStyles(true)
+	s.Focused.Prompt = t.Accent()
+	s.Focused.Text = t.Text()
+	s.Blurred.Prompt = t.Muted()
+	s.Blurred.Text = t.Muted()
+	s.Cursor.Blink = false
+	return s
 }

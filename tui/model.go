@@ -4,9 +4,11 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/vigil-sec/vigil/filters/query"
+	"github.com/vigil-sec/vigil/filters/rules"
 	"github.com/vigil-sec/vigil/themes"
 )
 
@@ -16,20 +18,41 @@ const rateInterval = time.Second
 // tickMsg asks the model to update its rate.
 type tickMsg struct{}
 
+// mode says what has the keyboard.
+type mode int
+
+const (
+	modeList    mode = iota // the event list
+	modeFilter              // the filter bar
+	modeSearch              // the search bar
+	modeTime                // the jump-to-time prompt
+	modeExport              // the export prompt
+	modePalette             // the command palette
+	modeQuick               // choosing what "only this" or "exclude this" is about
+)
+
+// shown says which optional panes are shown.
+type shown struct {
+	detail, categories, timeline, sources bool
+}
+
 // Model is the root model of the UI. Its zero value is not usable: build it
-// with New. Copies share the event buffer and row cache; use only the model
+// with New. Copies share the event buffer and caches; use only the model
 // returned by the latest Update.
 type Model struct {
 	keys    KeyMap
 	look    *look // replaced, never modified, when the theme changes
 	showAll bool  // full key help instead of the one-line help
-	loc     *time.Location
-	sources string // sanitised, for the header
+	utc     bool
+	local   *time.Location // the zone for local times
+	sources []string       // sanitised, for the header and the sources pane
+	rules   *rules.Set     // for the detail pane; may be nil
 
 	pump  *pump
-	ring  *ring
+	b     *book
 	cache *rowCache
 	list  list
+	stats *stats
 
 	width, height int
 	ended         bool   // the events channel is closed
@@ -40,6 +63,29 @@ type Model struct {
 	rate     uint64 // events per second over the last interval
 	rateAt   time.Time
 	rateBase uint64 // ring.end() at rateAt
+
+	mode     mode
+	input    textinput.Model
+	inputErr *query.Error // the problem with the text in the filter or search bar
+	note     string       // a transient message on the status line
+	noteErr  bool
+	filter   string   // the text of the filter in use (or being applied)
+	history  []string // filters applied, oldest first
+	histPos  int      // position in history while browsing it with up/down
+	histSave string   // what was typed before browsing the history
+
+	search     *query.Query // highlighted and stepped through with n/N
+	searchGen  uint64
+	busy       string // work running off the UI goroutine ("filtering…")
+	quickOnly  bool   // modeQuick chooses for "only" (else "exclude")
+	exportMark bool   // the export prompt exports the marked events
+
+	panes   shown
+	wrap    bool
+	hscroll int // cells of message skipped on the left
+	tlSel   int // selected timeline bar, -1 for none
+	palette palette
+	opts    Options
 }
 
 // Init starts the first batch read, the rate ticker and asks the terminal
@@ -57,23 +103,34 @@ func tickCmd() tea.Cmd {
 }
 
 // Update handles one message. Its cost is O(batch) for a batch of events and
-// O(1) otherwise; it does no I/O.
+// O(1) or O(screen) otherwise; work over the whole buffer runs in commands.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		if m.rateAt.IsZero() { // the program's first message: start the rate clock
-			m.rateAt, m.rateBase = m.now(), m.ring.end()
+			m.rateAt, m.rateBase = m.now(), m.b.ring.end()
 		}
+		m.input.SetWidth(max(m.width-12, 10))
 		m.settle()
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
+	case tea.PasteMsg:
+		if m.mode != modeList && m.mode != modeQuick {
+			return m.updateInput(msg)
+		}
 	case batchMsg:
 		m.appendBatch(msg)
 		if msg.ended || m.pump == nil {
 			return m, nil
 		}
 		return m, m.pump.next()
+	case filterDoneMsg:
+		m.filterDone(msg)
+	case searchDoneMsg:
+		m.searchDone(msg)
+	case exportDoneMsg:
+		m.exportDone(msg)
 	case tickMsg:
 		m.updateRate()
 		return m, tickCmd()
@@ -85,53 +142,32 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	first, end := m.ring.first(), m.ring.end()
-	h := m.listHeight()
-	switch {
-	case key.Matches(msg, m.keys.Quit):
-		return m, tea.Quit
-	case key.Matches(msg, m.keys.Up):
-		m.list.move(-1, false, first, end, h)
-	case key.Matches(msg, m.keys.Down):
-		m.list.move(1, false, first, end, h)
-	case key.Matches(msg, m.keys.PageUp):
-		m.list.move(-h, true, first, end, h)
-	case key.Matches(msg, m.keys.PageDown):
-		m.list.move(h, true, first, end, h)
-	case key.Matches(msg, m.keys.Top):
-		m.list.home(first, end, h)
-	case key.Matches(msg, m.keys.Bottom), key.Matches(msg, m.keys.Follow):
-		m.list.follow(first, end, h)
-	case key.Matches(msg, m.keys.Help):
-		m.showAll = !m.showAll
-		m.settle()
-	}
-	m.keys.setFollowing(m.list.following)
-	return m, nil
-}
-
-// appendBatch adds a batch to the ring: O(len(batch)).
+// appendBatch adds a batch to the buffer: O(len(batch)).
 func (m *Model) appendBatch(msg batchMsg) {
-	for _, b := range msg.batches {
-		m.ring.pushAll(b)
-		m.list.appended(len(b))
+	for _, evs := range msg.batches {
+		added := m.b.ingest(evs)
+		m.list.appended(added)
+		m.stats.add(evs)
 	}
 	m.ended = m.ended || msg.ended
 	m.slowed = msg.full
 	m.settle()
 }
 
+// bounds returns the ordinals held by the current view.
+func (m *Model) bounds() (first, end uint64) { return m.b.cur.v.bounds(m.b.ring) }
+
 // settle re-establishes the list's invariants for the current buffer and
 // height.
 func (m *Model) settle() {
-	m.list.settle(m.ring.first(), m.ring.end(), m.listHeight())
-	m.keys.setFollowing(m.list.following)
+	first, end := m.bounds()
+	m.list.settle(first, end, m.listHeight())
+	m.keys.setMode(m.list.following, m.search != nil, m.panes.timeline, len(m.b.marks) > 0)
 }
 
 // updateRate computes events per second since the previous tick.
 func (m *Model) updateRate() {
-	now, end := m.now(), m.ring.end()
+	now, end := m.now(), m.b.ring.end()
 	if !m.rateAt.IsZero() {
 		if dt := now.Sub(m.rateAt); dt > 0 {
 			m.rate = uint64(float64(end-m.rateBase)/dt.Seconds() + 0.5)
@@ -143,30 +179,38 @@ func (m *Model) updateRate() {
 // setTheme switches the theme and everything built from it.
 func (m *Model) setTheme(t themes.Theme) {
 	m.look = newLook(t)
+	m.input.SetStyles(m.look.inputStyles())
 }
 
-// listHeight is the number of event rows on screen.
-func (m *Model) listHeight() int {
-	return max(m.height-1-m.statusHeight(), 0)
-}
-
-// View renders the header, the visible rows and the help line. It costs
-// O(visible rows): rows are cached, and nothing walks the buffer.
-func (m Model) View() tea.View {
-	var b strings.Builder
-	if m.width > 0 && m.height > 0 {
-		// Size the frame from the previous one: one allocation per frame.
-		b.Grow(max(m.cache.frameLen+m.width, m.width*m.height*2))
-		b.WriteString(m.headerView())
-		if m.height > m.statusHeight() {
-			b.WriteByte('\n')
-			m.listView(&b, m.listHeight())
-			b.WriteString(m.statusView())
-		}
+// loc is the zone times are shown in; nil means UTC.
+func (m *Model) loc() *time.Location {
+	if m.utc {
+		return nil
 	}
-	m.cache.frameLen = b.Len()
-	v := tea.NewView(b.String())
-	v.AltScreen = true
-	v.WindowTitle = "vigil"
-	return v
+	return m.local
+}
+
+// setNote shows a message on the status line until the next key.
+func (m *Model) setNote(s string, isErr bool) {
+	m.note, m.noteErr = s, isErr
+}
+
+// sourcesLabel is the header's list of sources, each with its state when
+// it is not simply being followed ("syslog (rotated)").
+func (m *Model) sourcesLabel() string {
+	parts := make([]string, 0, len(m.sources))
+	for _, s := range m.sources {
+		label := s
+		st := m.stats.sources[s]
+		if st == nil {
+			st = m.stats.sources["file:"+s]
+		}
+		if st != nil {
+			if state := st.state(false); state != "following" {
+				label += " (" + state + ")"
+			}
+		}
+		parts = append(parts, label)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -18,7 +18,7 @@ func TestFollowsNewEvents(t *testing.T) {
 		t.Fatal("a new model must follow")
 	}
 	m = update(m, mkBatch(false, events(0, 10)), mkBatch(false, events(10, 40)))
-	if got := m.ring.len(); got != 50 {
+	if got := m.b.ring.len(); got != 50 {
 		t.Fatalf("held %d events, want 50", got)
 	}
 	if !m.list.following || m.list.cursor != 49 {
@@ -124,23 +124,23 @@ func TestEvictionIsCounted(t *testing.T) {
 	m, _ := testModel(t, 80, 24, Options{BufferSize: 100})
 	m = update(m, mkBatch(false, events(0, 60)), keyMsg("g"))
 	m = update(m, mkBatch(false, events(60, 70)))
-	if got := m.ring.evicted(); got != 30 {
+	if got := m.b.ring.evicted(); got != 30 {
 		t.Fatalf("evicted=%d, want 30", got)
 	}
-	if m.ring.len() != 100 || m.ring.first() != 30 {
-		t.Fatalf("len=%d first=%d", m.ring.len(), m.ring.first())
+	if m.b.ring.len() != 100 || m.b.ring.first() != 30 {
+		t.Fatalf("len=%d first=%d", m.b.ring.len(), m.b.ring.first())
 	}
 	// The paused cursor was on an evicted event: it moves to the oldest.
 	if m.list.cursor != 30 || m.list.top != 30 || m.list.following {
 		t.Fatalf("cursor=%d top=%d following=%v", m.list.cursor, m.list.top, m.list.following)
 	}
-	if m.ring.at(30).Seq != 30 {
-		t.Fatalf("oldest held is seq %d", m.ring.at(30).Seq)
+	if m.b.ring.at(30).Seq != 30 {
+		t.Fatalf("oldest held is seq %d", m.b.ring.at(30).Seq)
 	}
 	// A batch larger than the whole buffer.
 	m = update(m, mkBatch(false, events(130, 250)))
-	if m.ring.evicted() != 280 || m.ring.at(m.ring.first()).Seq != 280 || m.ring.at(379).Seq != 379 {
-		t.Fatalf("evicted=%d first seq=%d", m.ring.evicted(), m.ring.at(m.ring.first()).Seq)
+	if m.b.ring.evicted() != 280 || m.b.ring.at(m.b.ring.first()).Seq != 280 || m.b.ring.at(379).Seq != 379 {
+		t.Fatalf("evicted=%d first seq=%d", m.b.ring.evicted(), m.b.ring.at(m.b.ring.first()).Seq)
 	}
 }
 
@@ -148,8 +148,8 @@ func TestSourcesEnded(t *testing.T) {
 	m, _ := testModel(t, 80, 24, Options{})
 	nm, cmd := m.Update(mkBatch(true, events(0, 5)))
 	m = nm.(Model)
-	if !m.ended || m.ring.len() != 5 {
-		t.Fatalf("ended=%v len=%d", m.ended, m.ring.len())
+	if !m.ended || m.b.ring.len() != 5 {
+		t.Fatalf("ended=%v len=%d", m.ended, m.b.ring.len())
 	}
 	if cmd != nil {
 		t.Fatal("no further batch may be requested after the last")

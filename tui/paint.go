@@ -49,6 +49,8 @@ type paint struct {
 	name                         string
 	text, muted, accent, warning span
 	header, headerStrong         span
+	match, selection, mark       span
+	border, errText              span
 	severity                     [event.Debug + 1]span
 	weight                       [themes.High + 1]span
 }
@@ -62,6 +64,11 @@ func newPaint(t themes.Theme) paint {
 		warning:      spanOf(t.Warning()),
 		header:       spanOf(t.Header()),
 		headerStrong: spanOf(t.HeaderStrong()),
+		match:        spanOf(t.Match()),
+		selection:    spanOf(t.Selection()),
+		mark:         spanOf(t.Mark()),
+		border:       spanOf(t.Border()),
+		errText:      spanOf(t.Error()),
 	}
 	for s := range p.severity {
 		p.severity[s] = spanOf(t.Severity(event.Severity(s)))

@@ -33,7 +33,7 @@ func (p *probe) filter(m tea.Model, msg tea.Msg) tea.Msg {
 	if mm, ok := m.(Model); ok {
 		p.mu.Lock()
 		p.last = snapshot{
-			total: mm.ring.end(), fresh: mm.list.fresh, cursor: mm.list.cursor,
+			total: mm.b.ring.end(), fresh: mm.list.fresh, cursor: mm.list.cursor,
 			following: mm.list.following, ended: mm.ended,
 		}
 		p.mu.Unlock()
@@ -97,8 +97,8 @@ func TestProgramFlow(t *testing.T) {
 
 	tm.Type("q")
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
-	if fm.ring.end() != 170 || !fm.ended || !fm.list.following {
-		t.Fatalf("final: %d events, ended=%v following=%v", fm.ring.end(), fm.ended, fm.list.following)
+	if fm.b.ring.end() != 170 || !fm.ended || !fm.list.following {
+		t.Fatalf("final: %d events, ended=%v following=%v", fm.b.ring.end(), fm.ended, fm.list.following)
 	}
 	out, err := io.ReadAll(tm.FinalOutput(t))
 	if err != nil {
@@ -143,12 +143,12 @@ func TestProgramHighRate(t *testing.T) {
 	p.waitFor(t, tm, "all events", func(s snapshot) bool { return s.ended })
 	tm.Type("q")
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
-	if fm.ring.len() != total {
-		t.Fatalf("%d events arrived, want %d", fm.ring.len(), total)
+	if fm.b.ring.len() != total {
+		t.Fatalf("%d events arrived, want %d", fm.b.ring.len(), total)
 	}
 	for _, pos := range []uint64{0, 1, total / 2, total - 1} {
-		if fm.ring.at(pos).Seq != pos {
-			t.Fatalf("event %d has seq %d", pos, fm.ring.at(pos).Seq)
+		if fm.b.ring.at(pos).Seq != pos {
+			t.Fatalf("event %d has seq %d", pos, fm.b.ring.at(pos).Seq)
 		}
 	}
 	mu.Lock()

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/vigil-sec/vigil/event"
+	"github.com/vigil-sec/vigil/filters/query"
 	"github.com/vigil-sec/vigil/sanitize"
 	"github.com/vigil-sec/vigil/themes"
 )
@@ -40,10 +41,14 @@ func columnsFor(width int) columns {
 // wrapping. It is a pure function of the event and its own fields, which is
 // what makes rows cacheable.
 type rowRenderer struct {
-	paint *paint
-	loc   *time.Location // nil means UTC
-	width int
-	cols  columns
+	paint   *paint
+	loc     *time.Location // nil means UTC
+	width   int
+	cols    columns
+	search  *query.Query // highlights its matches in messages; may be nil
+	hscroll int          // message cells skipped on the left
+	wrap    bool         // long messages continue on more lines
+	hl      [][2]int     // scratch for highlights
 }
 
 func newRowRenderer(p *paint, loc *time.Location, width int) rowRenderer {
@@ -53,7 +58,7 @@ func newRowRenderer(p *paint, loc *time.Location, width int) rowRenderer {
 // render renders e. Every field is passed through sanitize.String even though
 // events arrive sanitised: it costs one scan of text that is then cached, and
 // it keeps a bug upstream from writing to the terminal.
-func (r rowRenderer) render(e *event.Event) string {
+func (r *rowRenderer) render(e *event.Event) string {
 	p := r.paint
 	var b strings.Builder
 	b.Grow(3 * r.width)
@@ -87,15 +92,72 @@ func (r rowRenderer) render(e *event.Event) string {
 		}
 	}
 	if rest > 0 {
-		msg, _ := fit(expandTabs(sanitize.String(e.Message)), rest)
-		p.text.write(&b, msg)
+		msg := expandTabs(sanitize.String(e.Message))
+		if r.hscroll > 0 {
+			msg = skipCells(msg, r.hscroll)
+		}
+		if r.wrap && width(msg) > rest {
+			r.writeWrapped(&b, msg, rest, r.width-rest)
+		} else {
+			msg, _ = fit(msg, rest)
+			r.writeMessage(&b, msg)
+		}
 	}
 	out := b.String()
-	if used > r.width {
+	if used > r.width && !r.wrap {
 		// Only on absurdly narrow screens: the fixed columns do not fit.
 		out = ansi.Truncate(out, r.width, "")
 	}
 	return out
+}
+
+// writeMessage writes message text, search matches highlighted.
+func (r *rowRenderer) writeMessage(b *strings.Builder, msg string) {
+	p := r.paint
+	if r.search == nil {
+		p.text.write(b, msg)
+		return
+	}
+	r.hl = r.search.Highlights(msg, r.hl[:0])
+	at := 0
+	for _, h := range r.hl {
+		lo, hi := max(h[0], at), min(h[1], len(msg))
+		if lo >= hi {
+			continue
+		}
+		p.text.write(b, msg[at:lo])
+		p.match.write(b, msg[lo:hi])
+		at = hi
+	}
+	p.text.write(b, msg[at:])
+}
+
+// writeWrapped writes msg in lines of w cells, the lines after the first
+// indented by indent cells.
+func (r *rowRenderer) writeWrapped(b *strings.Builder, msg string, w, indent int) {
+	for first := true; msg != ""; first = false {
+		if !first {
+			b.WriteByte('\n')
+			b.WriteString(spaces(indent))
+		}
+		line := ansi.Cut(msg, 0, w)
+		if line == "" { // a character wider than w
+			line = msg[:len(string([]rune(msg)[0]))]
+		}
+		r.writeMessage(b, line)
+		msg = msg[len(line):]
+	}
+}
+
+// skipCells drops the first n display cells of s.
+func skipCells(s string, n int) string {
+	if isASCII(s) {
+		if n >= len(s) {
+			return ""
+		}
+		return s[n:]
+	}
+	return ansi.Cut(s, n, ansi.StringWidth(s))
 }
 
 // clock formats the time of e as HH:MM:SS plus "~" when the time was

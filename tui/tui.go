@@ -18,9 +18,18 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/vigil-sec/vigil/event"
+	"github.com/vigil-sec/vigil/filters/query"
+	"github.com/vigil-sec/vigil/filters/rules"
 	"github.com/vigil-sec/vigil/sanitize"
 	"github.com/vigil-sec/vigil/themes"
+	"github.com/vigil-sec/vigil/tui/panes"
 )
+
+// frameRate caps redraws per second. Events arrive at most about 30 times a
+// second (the pump's frame), so a stream costs no more output at 60; the
+// higher rate halves the wait between a key and its frame (see
+// BenchmarkKeyLatency).
+const frameRate = 60
 
 // DefaultBufferSize is the ring capacity used when Options.BufferSize is 0.
 const DefaultBufferSize = 1_000_000
@@ -40,6 +49,19 @@ type Options struct {
 	Theme themes.Theme
 	// Location is the zone for local times; nil means time.Local.
 	Location *time.Location
+	// Filter is the query in force at start ("" shows everything). It must
+	// parse: the caller reports a bad one before the UI starts.
+	Filter string
+	// Keys are the bindings; the zero KeyMap means DefaultKeyMap().
+	Keys *KeyMap
+	// Rules are the tagging rules, which the detail pane explains; may be
+	// nil.
+	Rules *rules.Set
+	// Version is recorded in exported files.
+	Version string
+	// ExportDir is where exports are offered by default; "" is the
+	// working directory.
+	ExportDir string
 }
 
 // Run runs the UI on the terminal until the user quits or ctx is cancelled.
@@ -56,7 +78,7 @@ func Run(ctx context.Context, opts Options, events <-chan []event.Event) error {
 	m := New(opts, events)
 	defer m.pump.close()
 
-	p := tea.NewProgram(m, tea.WithFPS(30))
+	p := tea.NewProgram(m, tea.WithFPS(frameRate))
 	var wg sync.WaitGroup
 	done := make(chan struct{})
 	wg.Add(1)
@@ -89,30 +111,44 @@ func New(opts Options, events <-chan []event.Event) Model {
 	if size <= 0 {
 		size = DefaultBufferSize
 	}
-	var loc *time.Location // nil renders UTC
-	if !opts.UTC {
-		loc = opts.Location
-		if loc == nil {
-			loc = time.Local
-		}
+	loc := opts.Location
+	if loc == nil {
+		loc = time.Local
 	}
 	srcs := make([]string, len(opts.Sources))
 	for i, s := range opts.Sources {
 		srcs[i] = flatten(sanitize.String(s))
 	}
+	keys := DefaultKeyMap()
+	if opts.Keys != nil {
+		keys = *opts.Keys
+	}
 	m := Model{
-		keys:    DefaultKeyMap(),
-		loc:     loc,
-		sources: strings.Join(srcs, ", "),
-		ring:    newRing(size),
+		keys:    keys,
+		utc:     opts.UTC,
+		local:   loc,
+		sources: srcs,
+		rules:   opts.Rules,
+		b:       newBook(size),
 		cache:   newRowCache(),
 		list:    newList(),
+		stats:   newStats(),
 		now:     time.Now,
+		input:   newInput(),
+		tlSel:   -1,
+		opts:    opts,
 	}
 	if events != nil {
 		m.pump = newPump(events)
 	}
 	m.setTheme(opts.Theme)
-	m.keys.setFollowing(true)
+	if f := strings.TrimSpace(opts.Filter); f != "" {
+		if q, err := query.Parse(f); err == nil {
+			m.filter = f
+			m.history = append(m.history, f)
+			m.b.cur = &lens{v: indexView(nil), q: q, hist: panes.NewHistogram()}
+		}
+	}
+	m.settle()
 	return m
 }

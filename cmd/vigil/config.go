@@ -8,18 +8,22 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
 	"github.com/vigil-sec/vigil/engine"
 	"github.com/vigil-sec/vigil/filters"
+	"github.com/vigil-sec/vigil/filters/query"
 	"github.com/vigil-sec/vigil/filters/rules"
 	"github.com/vigil-sec/vigil/sources/decode"
 )
 
 // Config is everything the flags say, loaded once and passed down.
 type Config struct {
+	Filter       string
 	Since, Until string
 	UTC          bool
 	InputFormat  string
@@ -33,11 +37,14 @@ type Config struct {
 
 	// TUI only.
 	BufferSize int
+	Theme      string
+	ConfigFile string
 }
 
 // addEventFlags registers the flags shared by the event commands.
 func addEventFlags(cmd *cobra.Command, c *Config) {
 	f := cmd.Flags()
+	f.StringVar(&c.Filter, "filter", "", "only events matching this query, e.g. 'cat:auth.* -user:root' (see \"Filter queries\" in the README)")
 	f.StringVar(&c.Since, "since", "", "only events at or after this time (RFC 3339, \"2026-11-22 03:00\", or an age such as 2h)")
 	f.StringVar(&c.Until, "until", "", "only events before this time (same forms as --since)")
 	f.BoolVar(&c.UTC, "utc", false, "show times in UTC (stored times are always UTC)")
@@ -71,10 +78,40 @@ func (c *Config) engineOptions(now time.Time) (engine.Options, error) {
 		return opts, usagef("--since %s is not before --until %s", c.Since, c.Until)
 	}
 	opts.Window = filters.TimeWindow{Since: since, Until: until}
+	q, err := query.Parse(c.Filter)
+	if err != nil {
+		return opts, filterError(c.Filter, err)
+	}
+	if !q.IsEmpty() {
+		opts.Filter = q
+	}
 	if opts.Rules, err = c.loadRules(); err != nil {
 		return opts, err
 	}
 	return opts, nil
+}
+
+// filterError is a bad --filter: a usage error that shows the query with
+// a caret under the problem.
+//
+//	vigil: --filter: at 12: unbalanced parenthesis: this ( is never closed
+//	  cat:auth.* (user:root
+//	             ^
+func filterError(src string, err error) error {
+	var qe *query.Error
+	if !errors.As(err, &qe) {
+		return usagef("--filter: %v", err)
+	}
+	// Control characters would move the caret: show them as spaces.
+	shown := []rune(src)
+	for i, r := range shown {
+		if r < ' ' || r == 0x7f {
+			shown[i] = ' '
+		}
+	}
+	col := utf8.RuneCountInString(src[:qe.Pos])
+	width := max(1, utf8.RuneCountInString(src[qe.Pos:qe.End]))
+	return usagef("--filter: %v\n  %s\n  %s%s", qe, string(shown), strings.Repeat(" ", col), strings.Repeat("^", width))
 }
 
 // loadRules loads the built-in rules, then the user's rules.d directory,

@@ -30,6 +30,13 @@ demo shows exactly what vigil does with real logs.`,
 			if speed < 0 {
 				return usagef("--speed %v: want 0 (no pauses) or more", speed)
 			}
+			var ui uiSettings
+			if !stream {
+				var err error
+				if ui, err = loadUI(cmd, &c); err != nil {
+					return err
+				}
+			}
 			opts, err := c.engineOptions(time.Now())
 			if err != nil {
 				return err
@@ -47,10 +54,11 @@ demo shows exactly what vigil does with real logs.`,
 				return pump(cmd.Context(), engine.New(opts), srcs, w, stdout)
 			}
 			c.BufferSize = 100_000
-			return showTUI(cmd.Context(), &c, opts, srcs, []string{"demo (built-in scenario)"})
+			return showTUI(cmd.Context(), &c, ui, opts, srcs, []string{"demo (built-in scenario)"})
 		},
 	}
 	addEventFlags(cmd, &c)
+	addUIFlags(cmd, &c)
 	cmd.Flags().Float64Var(&speed, "speed", 1, "replay speed; 0 replays at once")
 	cmd.Flags().BoolVar(&stream, "stream", false, "print the events like vigil stream instead of opening the UI")
 	cmd.Flags().StringVar(&c.Format, "format", "text", "with --stream: text or json")

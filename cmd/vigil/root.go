@@ -15,7 +15,6 @@ import (
 	"github.com/vigil-sec/vigil/event"
 	"github.com/vigil-sec/vigil/sanitize"
 	"github.com/vigil-sec/vigil/sources"
-	"github.com/vigil-sec/vigil/themes"
 	"github.com/vigil-sec/vigil/tui"
 )
 
@@ -31,15 +30,17 @@ With no source it opens the host's security logs that exist and are readable
 /var/log/audit/audit.log). Try "vigil demo" to see it on a built-in scenario.`,
 		Example: `  vigil
   vigil /var/log/auth.log '/var/log/nginx/*.log'
+  vigil --filter 'cat:auth.* OR sev>=err' /var/log/auth.log
   vigil demo`,
 		Args:          cobra.ArbitraryArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runTUI(cmd.Context(), &c, args, stdin)
+			return runTUI(cmd, &c, args, stdin)
 		},
 	}
 	addEventFlags(cmd, &c)
+	addUIFlags(cmd, &c)
 	cmd.Flags().IntVar(&c.BufferSize, "buffer", 1_000_000, "events kept in memory for scrolling")
 	cmd.SetIn(stdin)
 	cmd.SetOut(stdout)
@@ -77,7 +78,11 @@ With no source it opens the host's security logs that exist and are readable
 	return cmd
 }
 
-func runTUI(ctx context.Context, c *Config, args []string, stdin io.Reader) error {
+func runTUI(cmd *cobra.Command, c *Config, args []string, stdin io.Reader) error {
+	ui, err := loadUI(cmd, c)
+	if err != nil {
+		return err
+	}
 	opts, err := c.engineOptions(time.Now())
 	if err != nil {
 		return err
@@ -94,21 +99,28 @@ func runTUI(ctx context.Context, c *Config, args []string, stdin io.Reader) erro
 		srcs  []sources.Source
 		names = args
 	)
-	if len(args) > 0 {
+	switch {
+	case len(args) > 0:
 		srcs, err = openSources(args, stdin, true, log)
-	} else {
+	case len(ui.file.Sources) > 0:
+		names = ui.file.Sources
+		srcs, err = openSources(names, stdin, true, log)
+	default:
 		srcs, names, err = openDefaults(true, log)
 	}
 	if err != nil {
 		return err
 	}
-	return showTUI(ctx, c, opts, srcs, names)
+	return showTUI(cmd.Context(), c, ui, opts, srcs, names)
 }
 
-// showTUI runs the pipeline into the UI until the user quits.
-func showTUI(ctx context.Context, c *Config, opts engine.Options, srcs []sources.Source, names []string) error {
+// showTUI runs the pipeline into the UI until the user quits. The filter
+// is the UI's to apply, not the pipeline's: every event reaches the buffer,
+// so clearing the filter shows what it hid.
+func showTUI(ctx context.Context, c *Config, ui uiSettings, opts engine.Options, srcs []sources.Source, names []string) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	opts.Filter = nil
 	ch := make(chan []event.Event, 16)
 	done := make(chan error, 1)
 	go func() { done <- engine.New(opts).Run(ctx, srcs, ch) }()
@@ -116,11 +128,16 @@ func showTUI(ctx context.Context, c *Config, opts engine.Options, srcs []sources
 	for i, n := range names {
 		shown[i] = sanitize.String(n)
 	}
+	v, _, _ := buildInfo()
 	err := tui.Run(ctx, tui.Options{
 		Sources:    shown,
 		BufferSize: c.BufferSize,
 		UTC:        c.UTC,
-		Theme:      themes.Default(),
+		Theme:      ui.theme,
+		Filter:     c.Filter,
+		Keys:       &ui.keys,
+		Rules:      opts.Rules,
+		Version:    v,
 	}, ch)
 	cancel()
 	// Source failures were shown in the UI as they happened.

@@ -39,6 +39,7 @@ service failures by unit; and log integrity problems.
 is shown on stderr while the scan runs.`,
 		Example: `  vigil scan /var/log/auth.log /var/log/syslog
   vigil scan --since 24h '/var/log/auth.log*'
+  vigil scan --filter 'host:web1 -src_ip:10.0.0.0/8' /var/log/auth.log
   vigil scan --format json /var/log/secure | jq .auth_failures`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runScan(cmd.Context(), &c, top, args, stdin, stdout, stderr)

@@ -33,6 +33,7 @@ them like tail -F until interrupted. Sources: files, globs ('/var/log/*.log'),
 .gz files, and - for standard input (the default when stdin is a pipe).`,
 		Example: `  vigil stream /var/log/auth.log
   vigil stream -f --format json '/var/log/*.log'
+  vigil stream --filter 'cat:auth.failure -user:root' /var/log/auth.log
   journalctl -o json | vigil stream -`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runStream(cmd.Context(), &c, args, stdin, stdout)

@@ -1,0 +1,118 @@
+package tui
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/vigil-sec/vigil/event"
+)
+
+// maxSeen bounds each set of values remembered for the palette, so a scan
+// from every address of the internet cannot grow it without end.
+const maxSeen = 4096
+
+// stats remembers, for the whole stream, the values the palette offers
+// (hosts, apps, users, addresses, categories) and counts per source.
+type stats struct {
+	seen    [seenKinds]map[string]int
+	sources map[string]*sourceStat
+	order   []string // sources in the order first seen
+}
+
+// sourceStat is what the sources pane shows for one source.
+type sourceStat struct {
+	events   uint64
+	notices  uint64 // log.integrity events: rotations, losses, truncations
+	lastNote string
+	lastSev  event.Severity
+	last     event.Event // Time only
+}
+
+// state is a word for the source's condition, from its last notice.
+func (st *sourceStat) state(ended bool) string {
+	n := strings.ToLower(st.lastNote)
+	switch {
+	case st.notices > 0 && (st.lastSev <= event.Warning && strings.Contains(n, "cannot") || st.lastSev <= event.Err):
+		return "error"
+	case st.notices > 0 && strings.Contains(n, "rotat"):
+		return "rotated"
+	case ended:
+		return "ended"
+	}
+	return "following"
+}
+
+// Kinds of values remembered.
+const (
+	seenHost = iota
+	seenApp
+	seenUser
+	seenAddr
+	seenCat
+	seenKinds
+)
+
+var seenField = [seenKinds]string{"host", "app", "user", "src_ip", "cat"}
+
+func newStats() *stats {
+	s := &stats{sources: make(map[string]*sourceStat)}
+	for i := range s.seen {
+		s.seen[i] = make(map[string]int)
+	}
+	return s
+}
+
+func (s *stats) note(kind int, v string) {
+	if v == "" {
+		return
+	}
+	m := s.seen[kind]
+	if _, ok := m[v]; ok || len(m) < maxSeen {
+		m[v]++
+	}
+}
+
+// add counts a batch: O(len(evs)).
+func (s *stats) add(evs []event.Event) {
+	for i := range evs {
+		e := &evs[i]
+		s.note(seenHost, e.Host)
+		s.note(seenApp, e.App)
+		if e.Fields != nil {
+			s.note(seenUser, e.Fields["user"])
+			s.note(seenAddr, e.Fields["src_ip"])
+		}
+		for _, c := range e.Categories {
+			s.note(seenCat, c)
+		}
+		st := s.sources[e.Source]
+		if st == nil {
+			st = &sourceStat{}
+			s.sources[e.Source] = st
+			s.order = append(s.order, e.Source)
+		}
+		st.events++
+		st.last.Time = e.Time
+		if e.Format == "notice" {
+			st.notices++
+			st.lastNote = e.Message
+			st.lastSev = e.Severity
+		}
+	}
+}
+
+// values returns the values of a kind, most frequent first.
+func (s *stats) values(kind int) []string {
+	m := s.seen[kind]
+	out := make([]string, 0, len(m))
+	for v := range m {
+		out = append(out, v)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if m[out[i]] != m[out[j]] {
+			return m[out[i]] > m[out[j]]
+		}
+		return out[i] < out[j]
+	})
+	return out
+}
