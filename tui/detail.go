@@ -139,7 +139,8 @@ func (m *Model) detailLines(e *event.Event, width int) []string {
 	return out
 }
 
-// wrapCells cuts s into lines of at most w display cells.
+// wrapCells cuts s into lines of at most w display cells, at a space when
+// there is one in the second half of the line.
 func wrapCells(s string, w int) []string {
 	if w <= 0 {
 		return nil
@@ -150,7 +151,10 @@ func wrapCells(s string, w int) []string {
 		if cut == "" {
 			break
 		}
-		out = append(out, cut)
+		if i := strings.LastIndexByte(cut, ' '); i > len(cut)/2 {
+			cut = cut[:i+1]
+		}
+		out = append(out, strings.TrimRight(cut, " "))
 		s = s[len(cut):]
 		if len(out) > 200 {
 			return append(out, "…")

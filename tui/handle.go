@@ -259,7 +259,7 @@ func (m *Model) filterDone(msg filterDoneMsg) {
 	default:
 		m.placeCursor(pos)
 	}
-	m.setNote(fmt.Sprintf("%s of %s events match (%s)", thousands(end-first), thousands(m.b.ring.len()), msg.took.Round(1e6)), false)
+	m.setNote(fmt.Sprintf("%s of %s events match", thousands(end-first), thousands(m.b.ring.len())), false)
 }
 
 // addTerm adds a term to the filter in force and applies it.

@@ -145,7 +145,8 @@ func (m Model) acceptInput() (tea.Model, tea.Cmd) {
 		}
 		m.search = q
 		m.settle()
-		return m, m.searchStep(true)
+		// From the newest event (following) a new search looks up, else down.
+		return m, m.searchFrom(!m.list.following, true)
 	case modeTime:
 		t, err := m.parseJumpTime(text)
 		if err != nil {

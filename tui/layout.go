@@ -60,7 +60,14 @@ func (m *Model) layout() layout {
 		l.bottom += l.detailH
 	}
 	if side && l.sideW == 0 {
-		l.bottom += min(6, max(avail/4, 3))
+		n := 0 // lines the panes would like: titles and contents
+		if m.panes.categories {
+			n += 1 + max(len(m.b.hist().CategoryCounts()), 1)
+		}
+		if m.panes.sources {
+			n += 1 + len(m.stats.order)
+		}
+		l.bottom += min(n, max((avail-l.detailH)/2, 3))
 	}
 	l.listH = max(avail-l.bottom, 0)
 	return l
@@ -176,7 +183,7 @@ func (m *Model) sideView(l layout, height int) []string {
 func (m *Model) sidePanes(width, height int) []string {
 	switch {
 	case m.panes.categories && m.panes.sources:
-		ch := height - min(height/2, len(m.stats.order)+2)
+		ch := height - min(height/2, len(m.stats.order)+1)
 		return append(m.categoriesView(width, ch), m.sourcesView(width, height-ch)...)
 	case m.panes.categories:
 		return m.categoriesView(width, height)

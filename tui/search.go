@@ -18,6 +18,12 @@ type searchDoneMsg struct {
 // after the cursor, in the current view, off the UI goroutine: the view may
 // hold a million events and only a few match.
 func (m *Model) searchStep(fwd bool) tea.Cmd {
+	return m.searchFrom(fwd, false)
+}
+
+// searchFrom starts a search; with here the event under the cursor counts
+// as a match too (a new search shows the nearest match, which may be it).
+func (m *Model) searchFrom(fwd, here bool) tea.Cmd {
 	q := m.search
 	if q == nil {
 		return nil
@@ -30,7 +36,16 @@ func (m *Model) searchStep(fwd bool) tea.Cmd {
 	gen := m.searchGen
 	snap := m.b.ring.freeze()
 	v := m.b.cur.v // the index slice is only ever appended to or replaced
-	from := m.list.cursor
+	// from is the first ordinal to test, as a signed number: it may be
+	// one before the first.
+	from := int64(m.list.cursor)
+	if !here {
+		if fwd {
+			from++
+		} else {
+			from--
+		}
+	}
 	m.busy = "searching…"
 	return func() tea.Msg {
 		pos, ok := findMatch(&snap, &v, first, end, from, fwd, q)
@@ -38,21 +53,16 @@ func (m *Model) searchStep(fwd bool) tea.Cmd {
 	}
 }
 
-// findMatch walks the view's ordinals from the one after (or before) from
+// findMatch tests the view's ordinals from from onwards (fwd) or backwards
 // and returns the ring position of the first event q matches.
-func findMatch(s *frozen, v *view, first, end, from uint64, fwd bool, q *query.Query) (uint64, bool) {
+func findMatch(s *frozen, v *view, first, end uint64, from int64, fwd bool, q *query.Query) (uint64, bool) {
 	var sc scratch
-	if fwd {
-		for o := from + 1; o < end; o++ {
-			p := v.pos(o)
-			if p >= s.first && p < s.end && q.Match(s.load(p, &sc)) {
-				return p, true
-			}
-		}
-		return 0, false
+	step := int64(1)
+	if !fwd {
+		step = -1
 	}
-	for o := from; o > first; o-- {
-		p := v.pos(o - 1)
+	for o := from; o >= int64(first) && o < int64(end); o += step {
+		p := v.pos(uint64(o))
 		if p >= s.first && p < s.end && q.Match(s.load(p, &sc)) {
 			return p, true
 		}

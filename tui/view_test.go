@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
@@ -199,5 +200,46 @@ func TestViewSlowedNotice(t *testing.T) {
 	m = update(m, mkBatch(false, events(10, 1)))
 	if strings.Contains(ansi.Strip(m.View().Content), "sources slowed") {
 		t.Fatal("the notice must clear once the UI keeps up")
+	}
+}
+
+// TestScreensGolden renders the main screens at 80x24 and 160x48 in the
+// dark and monochrome themes: the list, a filtered view with a search, the
+// detail pane, the timeline with the category and sources panes, marks,
+// and the full key help. go test ./tui -update rewrites them.
+func TestScreensGolden(t *testing.T) {
+	scenes := []struct {
+		name string
+		keys []tea.Msg
+	}{
+		{"list", nil},
+		{"filtered", seq(keys("f"), typeText("cat:auth.* OR app:sudo"), keys("enter"), keys("/"), typeText("invalid"), keys("enter"))},
+		{"detail", seq(keys("k", "k", "d"))},
+		{"timeline", seq(keys("T", "c", "s", "["))},
+		{"marks", seq(keys("m", "k", "k", "m", "k"))},
+		{"filterbar", seq(keys("f"), typeText("user:root (cat:auth.*"))},
+		{"help", seq(keys("?"))},
+	}
+	for _, size := range [][2]int{{80, 24}, {160, 48}} {
+		for _, th := range []themes.Theme{themes.Dark(), themes.Mono()} {
+			for _, sc := range scenes {
+				t.Run(fmt.Sprintf("%s/%dx%d_%s", sc.name, size[0], size[1], th.Name), func(t *testing.T) {
+					m, c := testModel(t, size[0], size[1], Options{Theme: th, BufferSize: 5000})
+					evs := events(0, 3600)
+					for i := range evs { // an hour of events, one every second
+						evs[i].Source = "file:/var/log/auth.log"
+						evs[i].Fields = map[string]string{"user": []string{"root", "alice", "bob"}[i%3], "src_ip": fmt.Sprintf("203.0.113.%d", i%256)}
+						evs[i].Rules = []string{"ssh-failed-password"}
+					}
+					m = update(m, tickMsg{}, mkBatch(false, evs))
+					c.advance(time.Second)
+					m = update(m, tickMsg{})
+					m = drive(t, m, sc.keys...)
+					frame := m.View().Content
+					checkFrame(t, frame, size[0], size[1])
+					golden.RequireEqual(t, frame)
+				})
+			}
+		}
 	}
 }
