@@ -4,6 +4,9 @@ package main
 // are sent with send-keys and the screen is read with capture-pane.
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -166,4 +169,77 @@ func TestScanProgressOnTerminal(t *testing.T) {
 	if !strings.Contains(string(rep), "vigil scan: 3 events") || strings.Contains(string(rep), "scanning") {
 		t.Errorf("report:\n%s", rep)
 	}
+}
+
+// TestTUIFilterMarkExport is an incident responder's flow in a real
+// terminal: filter to failed logins, mark two, export the marks, and check
+// the file: header, the two events, and each raw line's SHA-256.
+func TestTUIFilterMarkExport(t *testing.T) {
+	log := sampleLog + `Nov 22 03:07:30 web1 sshd[14040]: Failed password for invalid user admin from 198.51.100.7 port 40000 ssh2
+Nov 22 03:07:40 web1 sshd[14041]: Accepted password for alice from 192.0.2.45 port 51000 ssh2
+Nov 22 03:07:50 web1 CRON[14050]: pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)
+`
+	p := writeFile(t, "auth.log", log)
+	out := filepath.Join(t.TempDir(), "evidence.jsonl")
+	s := startTmux(t, 100, 30, []string{"TERM=xterm-256color", "XDG_CONFIG_HOME=" + t.TempDir()}, p)
+	s.waitFor(10*time.Second, "Accepted password for alice", "session opened")
+
+	s.keys("f")
+	s.keys("-l", "cat:auth.failure")
+	s.keys("Enter")
+	s.waitFor(5*time.Second, "filter: cat:auth.failure", "3/3")
+	scr := s.screen(false)
+	if strings.Contains(scr, "Accepted password") || strings.Contains(scr, "session opened") {
+		t.Fatalf("the filter let other events through:\n%s", scr)
+	}
+	s.keys("m", "k", "k", "m") // the newest and the oldest failure
+	s.waitFor(5*time.Second, "●2")
+	s.keys("e")
+	s.waitFor(5*time.Second, "export 2 marked")
+	s.keys("C-u")
+	s.keys("-l", out)
+	s.keys("Enter")
+	s.waitFor(5*time.Second, "exported 2 events")
+
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) != 4 { // header, two events, trailer
+		t.Fatalf("export has %d lines:\n%s", len(lines), data)
+	}
+	var head struct {
+		Export struct {
+			Query, Selection string
+			Count            int
+			Sources          []string
+		} `json:"vigil_export"`
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &head); err != nil {
+		t.Fatal(err)
+	}
+	if head.Export.Query != "cat:auth.failure" || head.Export.Selection != "marked" || head.Export.Count != 2 {
+		t.Fatalf("header %+v", head.Export)
+	}
+	want := []string{"Failed password for root", "Failed password for invalid user admin"}
+	for i, l := range lines[1:3] {
+		var ev struct {
+			Message, Raw string
+			RawSHA256    string `json:"raw_sha256"`
+			Categories   []string
+		}
+		if err := json.Unmarshal([]byte(l), &ev); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(ev.Message, want[i]) || ev.Categories[0] != "auth.failure" {
+			t.Errorf("event %d: %+v", i, ev)
+		}
+		sum := sha256.Sum256([]byte(ev.Raw))
+		if hex.EncodeToString(sum[:]) != ev.RawSHA256 || !strings.Contains(log, ev.Raw+"\n") {
+			t.Errorf("event %d: raw line or its hash is wrong: %+v", i, ev)
+		}
+	}
+	s.keys("q")
+	s.waitFor(5*time.Second, "EXITED=0")
 }
