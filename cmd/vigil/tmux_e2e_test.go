@@ -243,3 +243,53 @@ Nov 22 03:07:50 web1 CRON[14050]: pam_unix(cron:session): session opened for use
 	s.keys("q")
 	s.waitFor(5*time.Second, "EXITED=0")
 }
+
+// BenchmarkIdleCPU runs the UI in tmux on a file that does not change,
+// with the timeline and categories panes open, and measures the CPU time
+// it uses over 10 s once the file is read: near zero is the target.
+//
+//	go test ./cmd/vigil -run '^$' -bench IdleCPU -benchtime 1x -count 3
+func BenchmarkIdleCPU(b *testing.B) {
+	p := filepath.Join(b.TempDir(), "auth.log")
+	if err := os.WriteFile(p, []byte(sampleLog), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		sock := filepath.Join(b.TempDir(), "tmux.sock")
+		tmux := func(args ...string) string {
+			out, err := exec.Command("tmux", append([]string{"-S", sock}, args...)...).CombinedOutput()
+			if err != nil {
+				b.Fatalf("tmux %v: %v\n%s", args, err, out)
+			}
+			return string(out)
+		}
+		tmux("-f", "/dev/null", "new-session", "-d", "-s", "idle", "-x", "120", "-y", "40",
+			"exec env TERM=xterm-256color XDG_CONFIG_HOME=/nonexistent "+vigilBin+" "+p)
+		time.Sleep(2 * time.Second)
+		tmux("send-keys", "-t", "idle", "T", "c")
+		time.Sleep(time.Second)
+		pid := strings.TrimSpace(tmux("display-message", "-p", "-t", "idle", "#{pane_pid}"))
+		before := cpuTicks(b, pid)
+		const window = 10 * time.Second
+		time.Sleep(window)
+		after := cpuTicks(b, pid)
+		_ = exec.Command("tmux", "-S", sock, "kill-server").Run()
+		// Clock ticks are 10 ms (USER_HZ 100).
+		b.ReportMetric(float64(after-before)*10/float64(window.Milliseconds())*100, "cpu-%")
+		b.ReportMetric(float64(after-before), "ticks/10s")
+	}
+}
+
+// cpuTicks is the user plus system CPU time of a process, in clock ticks.
+func cpuTicks(b *testing.B, pid string) int64 {
+	data, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Fields after the command name, which is in parentheses.
+	f := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+2:]))
+	var u, s int64
+	fmt.Sscan(f[11], &u)
+	fmt.Sscan(f[12], &s)
+	return u + s
+}
