@@ -9,10 +9,13 @@
 // package, audit stopped, export) stretched over about three minutes,
 // twenty minutes ago.
 //
-//	go run scripts/screenshot-history.go DIR
+//	go run scripts/screenshot-history.go FILE
 //
-// writes DIR/auth.log, DIR/syslog, DIR/access.log, DIR/app.jsonl,
-// DIR/audit.log and DIR/dpkg.log (the demo's virtual files), replacing them.
+// writes the lines to FILE in time order, replacing it: one file rather
+// than the demo's six virtual ones (auth.log, syslog, access.log, ...),
+// because vigil lists the events of several files in the order it reads
+// them, file after file, not merged by time. Each line is decoded in its
+// own format all the same.
 package main
 
 import (
@@ -22,7 +25,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -32,14 +34,14 @@ import (
 )
 
 const (
-	history      = 70 * time.Minute // how far back the files start
-	attackAgo    = 22 * time.Minute // when the attack starts, before now
-	attackStretch = 10              // the attack's pauses, times the demo's
+	history       = 70 * time.Minute // how far back the files start
+	attackAgo     = 22 * time.Minute // when the attack starts, before now
+	attackStretch = 10               // the attack's pauses, times the demo's
 )
 
 func main() {
 	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: go run scripts/screenshot-history.go DIR")
+		fmt.Fprintln(os.Stderr, "usage: go run scripts/screenshot-history.go FILE")
 		os.Exit(2)
 	}
 	if err := run(os.Args[1]); err != nil {
@@ -48,25 +50,17 @@ func main() {
 	}
 }
 
-func run(dir string) error {
+func run(path string) error {
 	steps, err := demo.Scenario()
 	if err != nil {
 		return err
 	}
-	files := map[string]*bufio.Writer{}
-	var closers []*os.File
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
 	write := func(b sources.Batch) error {
-		name := strings.TrimPrefix(b.Source, "demo:")
-		w, ok := files[name]
-		if !ok {
-			f, err := os.Create(filepath.Join(dir, name))
-			if err != nil {
-				return err
-			}
-			closers = append(closers, f)
-			w = bufio.NewWriter(f)
-			files[name] = w
-		}
 		for _, l := range b.Lines {
 			w.Write(l.Data)
 			w.WriteByte('\n')
@@ -85,17 +79,10 @@ func run(dir string) error {
 	if err := replay(steps, 0, now.Add(-attackAgo), now, rng, write); err != nil {
 		return err
 	}
-	for _, w := range files {
-		if err := w.Flush(); err != nil {
-			return err
-		}
+	if err := w.Flush(); err != nil {
+		return err
 	}
-	for _, f := range closers {
-		if err := f.Close(); err != nil {
-			return err
-		}
-	}
-	return nil
+	return f.Close()
 }
 
 // replay runs a demo source with a made-up clock from start and writes its

@@ -456,3 +456,110 @@ func TestRebind(t *testing.T) {
 		t.Fatalf("conflict not found: %v", err)
 	}
 }
+
+// TestEveryBindingActs presses every key of every list binding and checks
+// the effect, so a binding that does nothing (or was lost in a rebind)
+// fails here.
+func TestEveryBindingActs(t *testing.T) {
+	type check func(before, after Model) bool
+	moved := func(b, a Model) bool { return a.list.cursor != b.list.cursor }
+	cases := map[string]struct {
+		setup []tea.Msg // before the key, from a paused list in the middle
+		ok    check
+	}{
+		"up":               {nil, moved},
+		"down":             {nil, moved},
+		"page_up":          {nil, moved},
+		"page_down":        {nil, moved},
+		"top":              {nil, func(b, a Model) bool { return a.list.cursor == 0 }},
+		"bottom":           {nil, func(b, a Model) bool { return a.list.following }},
+		"follow":           {nil, func(b, a Model) bool { return a.list.following }},
+		"jump_time":        {nil, func(b, a Model) bool { return a.mode == modeTime }},
+		"left":             {keys("l", "l"), func(b, a Model) bool { return a.hscroll < b.hscroll }},
+		"right":            {nil, func(b, a Model) bool { return a.hscroll > b.hscroll }},
+		"wrap":             {nil, func(b, a Model) bool { return a.wrap != b.wrap }},
+		"utc":              {nil, func(b, a Model) bool { return a.utc != b.utc }},
+		"filter":           {nil, func(b, a Model) bool { return a.mode == modeFilter }},
+		"search":           {nil, func(b, a Model) bool { return a.mode == modeSearch }},
+		"next":             {seq(keys("/"), typeText("app:sshd"), keys("enter", "g")), moved},
+		"prev":             {seq(keys("/"), typeText("app:sshd"), keys("enter", "G", "k")), moved},
+		"palette":          {nil, func(b, a Model) bool { return a.mode == modePalette }},
+		"only":             {nil, func(b, a Model) bool { return a.mode == modeQuick && a.quickOnly }},
+		"exclude":          {nil, func(b, a Model) bool { return a.mode == modeQuick && !a.quickOnly }},
+		"mark":             {nil, func(b, a Model) bool { return len(a.b.marks) == len(b.b.marks)+1 }},
+		"marks_only":       {keys("m"), func(b, a Model) bool { return a.b.cur.marks }},
+		"context":          {seq(keys("f"), typeText("app:sshd"), keys("enter")), func(b, a Model) bool { return a.b.saved != nil }},
+		"export":           {nil, func(b, a Model) bool { return a.mode == modeExport }},
+		"copy":             {nil, func(b, a Model) bool { return strings.Contains(a.note, "copied") }},
+		"detail":           {nil, func(b, a Model) bool { return a.panes.detail }},
+		"categories":       {nil, func(b, a Model) bool { return a.panes.categories }},
+		"timeline":         {nil, func(b, a Model) bool { return a.panes.timeline }},
+		"sources":          {nil, func(b, a Model) bool { return a.panes.sources }},
+		"timeline_earlier": {keys("T"), func(b, a Model) bool { return a.tlSel >= 0 && moved(b, a) }},
+		"timeline_later":   {keys("T", "g"), func(b, a Model) bool { return a.tlSel >= 0 && moved(b, a) }},
+		"back":             {keys("d", "c"), func(b, a Model) bool { return a.panes == shown{} }},
+		"help":             {nil, func(b, a Model) bool { return a.showAll }},
+		"quit":             {nil, nil}, // returns tea.Quit, checked below
+	}
+	km := DefaultKeyMap()
+	acts := km.actions()
+	if len(acts) != len(cases) {
+		t.Fatalf("%d actions, %d cases: every action needs a case", len(acts), len(cases))
+	}
+	for name, b := range acts {
+		c, ok := cases[name]
+		if !ok {
+			t.Errorf("no case for action %q", name)
+			continue
+		}
+		for _, k := range b.Keys() {
+			t.Run(name+"/"+k, func(t *testing.T) {
+				m, _ := testModel(t, 120, 40, Options{BufferSize: 5000})
+				evs := events(0, 3600)
+				m = update(m, mkBatch(false, evs))
+				m = drive(t, m, keys("k", "k", "k", "k", "k")...) // paused, mid-list
+				for _, msg := range c.setup { // each with its results first
+					m = drive(t, m, msg)
+				}
+				before := m
+				before.list = m.list
+				before.b = &book{marks: make(map[uint64]struct{}, len(m.b.marks)), cur: m.b.cur}
+				for p := range m.b.marks {
+					before.b.marks[p] = struct{}{}
+				}
+				msg := keyFor(k)
+				nm, cmd := m.Update(msg)
+				after := nm.(Model)
+				if name == "quit" {
+					if cmd == nil {
+						t.Fatal("quit returned no command")
+					}
+					return
+				}
+				for _, r := range runCmd(cmd) {
+					after = drive(t, after, r)
+				}
+				if !c.ok(before, after) {
+					t.Errorf("%s (%s) had no effect", name, k)
+				}
+			})
+		}
+	}
+}
+
+// keyFor builds the key press for a binding's key name.
+func keyFor(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "right":
+		return tea.KeyPressMsg{Code: tea.KeyRight}
+	case "ctrl+p":
+		return tea.KeyPressMsg{Code: 'p', Mod: tea.ModCtrl}
+	}
+	return keyMsg(k)
+}
