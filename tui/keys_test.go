@@ -518,7 +518,7 @@ func TestEveryBindingActs(t *testing.T) {
 				evs := events(0, 3600)
 				m = update(m, mkBatch(false, evs))
 				m = drive(t, m, keys("k", "k", "k", "k", "k")...) // paused, mid-list
-				for _, msg := range c.setup { // each with its results first
+				for _, msg := range c.setup {                     // each with its results first
 					m = drive(t, m, msg)
 				}
 				before := m
