@@ -44,11 +44,15 @@ func (m *Model) detailView(width, height int) []string {
 func (m *Model) detailLines(e *event.Event, width int) []string {
 	p := &m.look.paint
 	var out []string
-	const labelW = 10
+	labelW := 10 // " " + the longest label + a space, within reason
+	for k := range e.Fields {
+		labelW = max(labelW, min(len(k)+2, 22))
+	}
 	add := func(label, value string) {
 		if value == "" {
 			return
 		}
+		label, _ = fit(label, labelW-2)
 		l := p.muted.render(fmt.Sprintf(" %-*s", labelW-1, label))
 		for i, part := range wrapCells(value, max(width-labelW, 8)) {
 			if i == 0 {

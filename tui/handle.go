@@ -85,9 +85,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Sources):
 		m.panes.sources = !m.panes.sources
 	case key.Matches(msg, k.Older):
-		m.stepTimeline(-1)
+		cmd = m.stepTimeline(-1)
 	case key.Matches(msg, k.Newer):
-		m.stepTimeline(1)
+		cmd = m.stepTimeline(1)
 	case key.Matches(msg, k.Left):
 		m.hscroll = max(0, m.hscroll-8)
 	case key.Matches(msg, k.Right):
@@ -259,7 +259,7 @@ func (m *Model) filterDone(msg filterDoneMsg) {
 	default:
 		m.placeCursor(pos)
 	}
-	m.setNote(fmt.Sprintf("%s of %s events match", thousands(end-first), thousands(m.b.ring.len())), false)
+	m.setNote(fmt.Sprintf("filter applied: %s of %s events matched", thousands(end-first), thousands(m.b.ring.len())), false)
 }
 
 // addTerm adds a term to the filter in force and applies it.

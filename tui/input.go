@@ -155,8 +155,7 @@ func (m Model) acceptInput() (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.closeInput()
-		m.jumpToTime(t)
-		return m, nil
+		return m, m.jumpToTime(t)
 	case modeExport:
 		m.closeInput()
 		return m, m.startExport(text)
@@ -195,29 +194,39 @@ func (m *Model) parseJumpTime(s string) (time.Time, error) {
 	return t, nil
 }
 
-// jumpToTime moves the cursor to the first event of the view at or after
-// t. Events are in arrival order, which is time order for one source:
-// binary search, O(log n).
-func (m *Model) jumpToTime(t time.Time) {
+// jumpToTime moves the cursor to the event of the view closest after t
+// (the earliest at or after it; the newest when none is). Several sources
+// interleave in the order they were read, not in time order, so this is a
+// scan over a snapshot, off the UI goroutine.
+func (m *Model) jumpToTime(t time.Time) tea.Cmd {
 	first, end := m.bounds()
 	if first == end {
-		return
+		return nil
 	}
-	v, r := &m.b.cur.v, m.b.ring
-	lo, hi := first, end
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		if r.rec(v.pos(mid)).timeOf().Before(t) {
-			lo = mid + 1
-		} else {
-			hi = mid
+	m.searchGen++
+	gen := m.searchGen
+	snap := m.b.ring.freeze()
+	v := m.b.cur.v
+	m.busy = "jumping…"
+	want := t.UnixNano()
+	return func() tea.Msg {
+		best, bestT := uint64(0), int64(0)
+		found := false
+		for o := first; o < end; o++ {
+			p := v.pos(o)
+			if p < snap.first || p >= snap.end {
+				continue
+			}
+			rt := snap.rec(p).time
+			if rt != noTime && rt >= want && (!found || rt < bestT) {
+				best, bestT, found = p, rt, true
+			}
 		}
+		if !found {
+			return searchDoneMsg{gen: gen, jump: true, pos: v.pos(end - 1), found: true, note: "no event at or after " + t.Format(time.RFC3339) + ": at the newest"}
+		}
+		return searchDoneMsg{gen: gen, jump: true, pos: best, found: true}
 	}
-	if lo == end {
-		lo = end - 1
-		m.setNote("no event at or after "+t.Format(time.RFC3339)+": at the newest", false)
-	}
-	m.list.jump(lo, first, end, m.listHeight())
 }
 
 // openQuick starts choosing what "only this" or "exclude this" is about.

@@ -175,9 +175,16 @@ func (m *Model) listView(b *strings.Builder, height, width int, pad bool) {
 			} else {
 				b.WriteString("  ")
 			}
-			b.WriteString(line)
-			if pad {
-				b.WriteString(spaces(rowWidth - ansi.StringWidth(line)))
+			if ord == m.list.cursor {
+				// The selected row stands out as a whole: its text, plain,
+				// on the selection background (reverse video in mono).
+				plain := ansi.Strip(line)
+				m.look.paint.selection.write(b, plain+spaces(rowWidth-ansi.StringWidth(plain)))
+			} else {
+				b.WriteString(line)
+				if pad {
+					b.WriteString(spaces(rowWidth - ansi.StringWidth(line)))
+				}
 			}
 			b.WriteByte('\n')
 			lines++

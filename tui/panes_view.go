@@ -3,6 +3,8 @@ package tui
 import (
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/vigil-sec/vigil/tui/panes"
 )
 
@@ -42,13 +44,13 @@ func (m *Model) categoriesView(width, height int) []string {
 
 // stepTimeline selects the previous (-1) or next (+1) timeline bar and
 // moves the cursor to the first event of the view in it.
-func (m *Model) stepTimeline(d int) {
+func (m *Model) stepTimeline(d int) tea.Cmd {
 	if !m.panes.timeline {
-		return
+		return nil
 	}
 	bs := m.timelineBuckets(m.width)
 	if len(bs) == 0 {
-		return
+		return nil
 	}
 	if m.tlSel < 0 || m.tlSel >= len(bs) {
 		// Start from the bar under the cursor.
@@ -63,5 +65,5 @@ func (m *Model) stepTimeline(d int) {
 		}
 	}
 	m.tlSel = min(max(m.tlSel+d, 0), len(bs)-1)
-	m.jumpToTime(bs[m.tlSel].From)
+	return m.jumpToTime(bs[m.tlSel].From)
 }

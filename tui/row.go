@@ -49,6 +49,7 @@ type rowRenderer struct {
 	hscroll int          // message cells skipped on the left
 	wrap    bool         // long messages continue on more lines
 	hl      [][2]int     // scratch for highlights
+	hit     bool         // the event being rendered matches the search
 }
 
 func newRowRenderer(p *paint, loc *time.Location, width int) rowRenderer {
@@ -60,6 +61,7 @@ func newRowRenderer(p *paint, loc *time.Location, width int) rowRenderer {
 // it keeps a bug upstream from writing to the terminal.
 func (r *rowRenderer) render(e *event.Event) string {
 	p := r.paint
+	r.hit = r.search != nil && r.search.Match(e)
 	var b strings.Builder
 	b.Grow(3 * r.width)
 
@@ -114,7 +116,7 @@ func (r *rowRenderer) render(e *event.Event) string {
 // writeMessage writes message text, search matches highlighted.
 func (r *rowRenderer) writeMessage(b *strings.Builder, msg string) {
 	p := r.paint
-	if r.search == nil {
+	if !r.hit {
 		p.text.write(b, msg)
 		return
 	}

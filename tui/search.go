@@ -12,6 +12,8 @@ type searchDoneMsg struct {
 	pos   uint64
 	found bool
 	fwd   bool
+	jump  bool   // a jump to a time, not a search step
+	note  string // what to say, if anything
 }
 
 // searchStep looks for the next (fwd) or previous match of the search
@@ -76,7 +78,10 @@ func (m *Model) searchDone(msg searchDoneMsg) {
 		return
 	}
 	m.busy = ""
-	if !msg.found {
+	if msg.note != "" {
+		m.setNote(msg.note, false)
+	}
+	if !msg.found && !msg.jump {
 		if msg.fwd {
 			m.setNote("no more matches below (N searches up)", false)
 		} else {

@@ -36,7 +36,7 @@ func (m *Model) statusView() string {
 		right = append(right, p.mark.render("●")+thousands(uint64(n)))
 	}
 	if m.search != nil && m.mode != modeSearch {
-		s, _ := fit(m.search.String(), 16)
+		s, _ := fit(m.search.String(), max(16, m.width/5))
 		right = append(right, p.match.render("/"+s))
 	}
 	first, end := m.bounds()
