@@ -2,7 +2,9 @@ package file
 
 import (
 	"context"
+	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"runtime"
 	"strconv"
@@ -42,7 +44,14 @@ func (s *nxadmSource) Name() string { return s.path }
 // with MustExist a missing path is a plain error. No check can rule out a
 // stat error that arises later; the test directories never cause one.
 func (s *nxadmSource) Run(ctx context.Context, out chan<- sources.Batch) error {
-	if err := Check(s.path); err != nil {
+	// The harness may start it between a rotation's rename and the new
+	// file's creation: give the path a moment to reappear.
+	err := Check(s.path)
+	for wait := 0; errors.Is(err, fs.ErrNotExist) && wait < 200; wait++ {
+		time.Sleep(10 * time.Millisecond)
+		err = Check(s.path)
+	}
+	if err != nil {
 		return err
 	}
 	tl, err := tail.TailFile(s.path, tail.Config{
