@@ -213,7 +213,11 @@ func (p *Pipeline) newWorker() *worker {
 func (w *worker) decode(b *sources.Batch) []event.Event {
 	dec := w.decoders[b.Source]
 	if dec == nil {
-		dec = decode.New(w.p.opts.Decode)
+		opts := w.p.opts.Decode
+		if b.Format != "" {
+			opts.Format = b.Format
+		}
+		dec = decode.New(opts)
 		w.decoders[b.Source] = dec
 	}
 	return w.p.decodeBatch(dec, b, w.cache)

@@ -39,7 +39,11 @@ type Batch struct {
 	ModTime time.Time
 	// Live is true once the source has caught up with the existing content
 	// and these lines were appended while following.
-	Live    bool
+	Live bool
+	// Format is the decoder format of Lines when the source knows it (the
+	// journald source sends journal-export entries); empty means the
+	// decoder detects it, or uses the user's --input-format.
+	Format  string
 	Notices []event.Event
 	Lines   []Line
 }

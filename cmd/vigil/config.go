@@ -19,6 +19,7 @@ import (
 	"github.com/vigil-sec/vigil/filters/query"
 	"github.com/vigil-sec/vigil/filters/rules"
 	"github.com/vigil-sec/vigil/sources/decode"
+	"github.com/vigil-sec/vigil/sources/journald"
 )
 
 // Config is everything the flags say, loaded once and passed down.
@@ -29,6 +30,13 @@ type Config struct {
 	InputFormat  string
 	LogFile      string
 	RuleFiles    []string
+
+	// journald (stream, scan, the UI; not demo).
+	Units        []string
+	Priority     string
+	Boot         string
+	JournalDir   string
+	JournalFiles []string
 
 	// Stream only.
 	Follow bool
@@ -51,6 +59,39 @@ func addEventFlags(cmd *cobra.Command, c *Config) {
 	f.StringVar(&c.InputFormat, "input-format", "", "decode every source as this format instead of detecting it: "+fmt.Sprint(decode.Formats()))
 	f.StringVar(&c.LogFile, "log-file", "", "write vigil's own diagnostic log to this file")
 	f.StringArrayVar(&c.RuleFiles, "rules", nil, "extra tagging rule file (YAML), after the built-in rules and rules.d; may be repeated")
+}
+
+// addJournalFlags registers the journald flags of the commands that read
+// real sources. Any of them reads the journal even when no journald source
+// is named.
+func addJournalFlags(cmd *cobra.Command, c *Config) {
+	f := cmd.Flags()
+	f.StringArrayVar(&c.Units, "unit", nil, "journald: only this systemd unit (a name or a glob such as 'ssh*'); may be repeated")
+	f.StringVar(&c.Priority, "priority", "", "journald: only entries of this priority or more urgent (emerg..debug or 0..7), or a range such as warning..err")
+	f.StringVar(&c.Boot, "boot", "", "journald: only one boot: --boot is the current one, --boot=-1 the one before, --boot=ID a given boot")
+	f.Lookup("boot").NoOptDefVal = "0"
+	f.StringVar(&c.JournalDir, "journal-dir", "", "journald: read the journal files in this directory (a copied /var/log/journal/MACHINE-ID)")
+	f.StringArrayVar(&c.JournalFiles, "journal-file", nil, "journald: read this journal file; may be repeated")
+}
+
+// openOptions says how to open sources: following or not, the logger, and
+// the journald selection from the flags and the time window.
+func (c *Config) openOptions(follow bool, log *slog.Logger, window filters.TimeWindow) openOptions {
+	return openOptions{
+		follow: follow,
+		log:    log,
+		journal: journald.Options{
+			Units:    c.Units,
+			Priority: c.Priority,
+			Boot:     c.Boot,
+			BootSet:  c.Boot != "",
+			Since:    window.Since,
+			Until:    window.Until,
+			Dir:      c.JournalDir,
+			Files:    c.JournalFiles,
+		},
+		journalFlags: len(c.Units) > 0 || c.Priority != "" || c.Boot != "" || c.JournalDir != "" || len(c.JournalFiles) > 0,
+	}
 }
 
 // engineOptions turns the config into pipeline options, checking values.

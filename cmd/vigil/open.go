@@ -11,11 +11,58 @@ import (
 	"github.com/vigil-sec/vigil/sanitize"
 	"github.com/vigil-sec/vigil/sources"
 	"github.com/vigil-sec/vigil/sources/file"
+	"github.com/vigil-sec/vigil/sources/journald"
 	"github.com/vigil-sec/vigil/sources/stdin"
 )
 
-// defaultPaths returns the host's usual security logs, in the order the
-// contract gives (journald comes first once vigil reads it). The
+// openOptions is how the event commands open their sources.
+type openOptions struct {
+	follow bool
+	log    *slog.Logger
+	// journal is the journald selection from the flags (--unit,
+	// --priority, --boot, --journal-dir, --journal-file, the time
+	// window); a journald:UNIT source adds its unit.
+	journal journald.Options
+	// journalFlags is true when a journald flag was given: the journal
+	// is then read even when no journald source is named.
+	journalFlags bool
+}
+
+// isJournald reports whether spec names the journal.
+func isJournald(spec string) bool {
+	return spec == "journald" || strings.HasPrefix(spec, "journald:")
+}
+
+// withJournal adds "journald" to specs when a journald flag asks for the
+// journal and no source names it.
+func withJournal(specs []string, o openOptions) []string {
+	if !o.journalFlags {
+		return specs
+	}
+	for _, s := range specs {
+		if isJournald(s) {
+			return specs
+		}
+	}
+	return append(specs, "journald")
+}
+
+// openJournal makes the journald source for spec ("journald" or
+// "journald:UNIT").
+func openJournal(spec string, o openOptions) sources.Source {
+	jo := o.journal
+	jo.Follow = o.follow
+	jo.Logger = o.log
+	jo.Units = append([]string(nil), jo.Units...)
+	if unit, ok := strings.CutPrefix(spec, "journald:"); ok && unit != "" {
+		jo.Units = append(jo.Units, unit)
+	}
+	return journald.New(spec, jo)
+}
+
+// defaultPaths returns the host's usual security log files, in the order
+// the contract gives (journald, when readable, comes before them: see
+// openDefaults). The
 // environment variable VIGIL_DEFAULT_SOURCES, a colon-separated list,
 // replaces them: for hosts that keep logs elsewhere, and for tests.
 func defaultPaths() []string {
@@ -32,7 +79,7 @@ func defaultPaths() []string {
 }
 
 // openSources turns source arguments into sources. "-" is standard input.
-func openSources(specs []string, in io.Reader, follow bool, log *slog.Logger) ([]sources.Source, error) {
+func openSources(specs []string, in io.Reader, o openOptions) ([]sources.Source, error) {
 	var (
 		out  []sources.Source
 		errs []error
@@ -47,10 +94,14 @@ func openSources(specs []string, in io.Reader, follow bool, log *slog.Logger) ([
 			out = append(out, stdin.New(in))
 			continue
 		}
-		if spec == "journald" || strings.HasPrefix(spec, "journald:") || strings.HasPrefix(spec, "vigil://") || strings.HasPrefix(spec, "vigils://") {
-			return nil, fmt.Errorf("%s: this kind of source is not supported by this build yet (files, globs, .gz and - are)", sanitize.String(spec))
+		if isJournald(spec) {
+			out = append(out, openJournal(spec, o))
+			continue
 		}
-		src, err := file.Open(spec, file.Options{Follow: follow, Logger: log})
+		if strings.HasPrefix(spec, "vigil://") || strings.HasPrefix(spec, "vigils://") {
+			return nil, fmt.Errorf("%s: this kind of source is not supported by this build yet (files, globs, .gz, journald and - are)", sanitize.String(spec))
+		}
+		src, err := file.Open(spec, file.Options{Follow: o.follow, Logger: o.log})
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -63,16 +114,32 @@ func openSources(specs []string, in io.Reader, follow bool, log *slog.Logger) ([
 	return out, nil
 }
 
-// openDefaults opens the default paths that are readable. With none, the
-// error lists each path tried and why it failed, and what to do instead.
-func openDefaults(follow bool, log *slog.Logger) ([]sources.Source, []string, error) {
+// openDefaults opens the system journal when it is present and readable
+// in full, else the default paths that are readable (the files hold what
+// rsyslog copied from the journal, so reading both would show each
+// message twice). With none, the error lists each source tried and why it
+// failed, and what to do instead. VIGIL_DEFAULT_SOURCES, when set,
+// replaces the whole list (journald included only when it names it).
+func openDefaults(o openOptions) ([]sources.Source, []string, error) {
 	var (
 		out    []sources.Source
 		names  []string
 		report strings.Builder
 	)
+	if os.Getenv("VIGIL_DEFAULT_SOURCES") == "" {
+		if err := journald.Available(); err != nil {
+			fmt.Fprintf(&report, "\n  journald: %s", sanitize.String(err.Error()))
+		} else {
+			return []sources.Source{openJournal("journald", o)}, []string{"journald"}, nil
+		}
+	}
 	for _, p := range defaultPaths() {
-		src, err := file.Open(p, file.Options{Follow: follow, Logger: log})
+		if isJournald(p) {
+			out = append(out, openJournal(p, o))
+			names = append(names, p)
+			continue
+		}
+		src, err := file.Open(p, file.Options{Follow: o.follow, Logger: o.log})
 		if err != nil {
 			fmt.Fprintf(&report, "\n  %s: %s", p, reason(err))
 			continue

@@ -25,11 +25,13 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		Short: "Live security event-log monitoring in the terminal",
 		Long: `vigil follows log sources live and shows their events in a terminal UI.
 
-With no source it opens the host's security logs that exist and are readable
-(/var/log/auth.log, /var/log/secure, /var/log/syslog, /var/log/messages,
-/var/log/audit/audit.log). Try "vigil demo" to see it on a built-in scenario.`,
+With no source it opens the systemd journal when it is present and readable,
+else the host's security logs that exist and are readable (/var/log/auth.log,
+/var/log/secure, /var/log/syslog, /var/log/messages, /var/log/audit/audit.log).
+Try "vigil demo" to see it on a built-in scenario.`,
 		Example: `  vigil
   vigil /var/log/auth.log '/var/log/nginx/*.log'
+  vigil journald:ssh.service /var/log/nginx/error.log
   vigil --filter 'cat:auth.* OR sev>=err' /var/log/auth.log
   vigil demo`,
 		Args:          cobra.ArbitraryArgs,
@@ -40,6 +42,7 @@ With no source it opens the host's security logs that exist and are readable
 		},
 	}
 	addEventFlags(cmd, &c)
+	addJournalFlags(cmd, &c)
 	addUIFlags(cmd, &c)
 	cmd.Flags().IntVar(&c.BufferSize, "buffer", 1_000_000, "events kept in memory for scrolling")
 	cmd.SetIn(stdin)
@@ -99,14 +102,16 @@ func runTUI(cmd *cobra.Command, c *Config, args []string, stdin io.Reader) error
 		srcs  []sources.Source
 		names = args
 	)
+	o := c.openOptions(true, log, opts.Window)
 	switch {
-	case len(args) > 0:
-		srcs, err = openSources(args, stdin, true, log)
+	case len(args) > 0 || o.journalFlags:
+		names = withJournal(args, o)
+		srcs, err = openSources(names, stdin, o)
 	case len(ui.file.Sources) > 0:
 		names = ui.file.Sources
-		srcs, err = openSources(names, stdin, true, log)
+		srcs, err = openSources(names, stdin, o)
 	default:
-		srcs, names, err = openDefaults(true, log)
+		srcs, names, err = openDefaults(o)
 	}
 	if err != nil {
 		return err

@@ -76,7 +76,7 @@ func listRules(w io.Writer, set *rules.Set) error {
 // testRules decodes a file with the real pipeline and explains the tagging
 // of every line.
 func testRules(ctx context.Context, w io.Writer, stdin io.Reader, set *rules.Set, spec string) error {
-	srcs, err := openSources([]string{spec}, stdin, false, nil)
+	srcs, err := openSources([]string{spec}, stdin, openOptions{})
 	if err != nil {
 		return err
 	}

@@ -46,6 +46,7 @@ is shown on stderr while the scan runs.`,
 		},
 	}
 	addEventFlags(cmd, &c)
+	addJournalFlags(cmd, &c)
 	cmd.Flags().StringVar(&c.Format, "format", "text", "report format: text or json")
 	cmd.Flags().IntVar(&top, "top", 10, "entries in each ranked list (addresses, users, commands)")
 	return cmd
@@ -68,13 +69,14 @@ func runScan(ctx context.Context, c *Config, top int, args []string, stdin io.Re
 	}
 	defer closeLog()
 	var srcs []sources.Source
+	o := c.openOptions(false, log, opts.Window)
 	switch {
-	case len(args) > 0:
-		srcs, err = openSources(args, stdin, false, log)
+	case len(args) > 0 || o.journalFlags:
+		srcs, err = openSources(withJournal(args, o), stdin, o)
 	case !isTerminal(stdin):
-		srcs, err = openSources([]string{"-"}, stdin, false, log)
+		srcs, err = openSources([]string{"-"}, stdin, o)
 	default:
-		srcs, _, err = openDefaults(false, log)
+		srcs, _, err = openDefaults(o)
 	}
 	if err != nil {
 		return err

@@ -30,16 +30,20 @@ func newStreamCmd(stdin io.Reader, stdout io.Writer) *cobra.Command {
 		Long: `Reads the sources through the same pipeline as the UI and prints one event
 a line. Without -f it stops at the end of every source; with -f it follows
 them like tail -F until interrupted. Sources: files, globs ('/var/log/*.log'),
-.gz files, and - for standard input (the default when stdin is a pipe).`,
+.gz files, journald or journald:UNIT for the systemd journal, and - for
+standard input (the default when stdin is a pipe).`,
 		Example: `  vigil stream /var/log/auth.log
   vigil stream -f --format json '/var/log/*.log'
   vigil stream --filter 'cat:auth.failure -user:root' /var/log/auth.log
+  vigil stream -f journald:ssh.service
+  vigil stream --journal-dir ./copied-journal --since 24h --priority warning
   journalctl -o json | vigil stream -`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runStream(cmd.Context(), &c, args, stdin, stdout)
 		},
 	}
 	addEventFlags(cmd, &c)
+	addJournalFlags(cmd, &c)
 	cmd.Flags().BoolVarP(&c.Follow, "follow", "f", false, "keep following the sources (like tail -F)")
 	cmd.Flags().StringVar(&c.Format, "format", "text", "output format: text or json")
 	cmd.Flags().BoolVar(&c.Raw, "raw", false, "include the original line (json: \"raw\")")
@@ -61,13 +65,14 @@ func runStream(ctx context.Context, c *Config, args []string, stdin io.Reader, s
 	}
 	defer closeLog()
 	var srcs []sources.Source
+	o := c.openOptions(c.Follow, log, opts.Window)
 	switch {
-	case len(args) > 0:
-		srcs, err = openSources(args, stdin, c.Follow, log)
+	case len(args) > 0 || o.journalFlags:
+		srcs, err = openSources(withJournal(args, o), stdin, o)
 	case !isTerminal(stdin):
-		srcs, err = openSources([]string{"-"}, stdin, c.Follow, log)
+		srcs, err = openSources([]string{"-"}, stdin, o)
 	default:
-		srcs, _, err = openDefaults(c.Follow, log)
+		srcs, _, err = openDefaults(o)
 	}
 	if err != nil {
 		return err

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vigil-sec/vigil/internal/journaltest"
 )
 
 // syslogLine matches the start of an RFC 3164 line as rsyslog writes it,
@@ -61,9 +63,10 @@ func toSlice(v any) []any {
 
 // TestSameTagsAcrossTransports checks that a message gets the same
 // categories and rules whether it was read from a syslog file (RFC 3164),
-// received by a collector (RFC 5424) or read from journald (journalctl -o
-// json): every syslog line of the labelled corpora is re-sent in the two
-// other forms and tagged again.
+// received by a collector (RFC 5424), piped from journald (journalctl -o
+// json) or read from a real journal through journalctl (the journald
+// source): every syslog line of the labelled corpora is re-sent in the
+// three other forms and tagged again.
 func TestSameTagsAcrossTransports(t *testing.T) {
 	var files []string
 	for _, dir := range corpusDirs() {
@@ -74,6 +77,7 @@ func TestSameTagsAcrossTransports(t *testing.T) {
 	for _, f := range files {
 		evs := streamJSON(t, f, "--raw")
 		var r5424, journal strings.Builder
+		var entries []journaltest.Entry
 		var orig []map[string]any
 		for _, e := range evs {
 			// Only lines a syslog daemon wrote to a file: raw audit
@@ -113,21 +117,35 @@ func TestSameTagsAcrossTransports(t *testing.T) {
 			b, _ := json.Marshal(j)
 			journal.Write(b)
 			journal.WriteByte('\n')
+			entries = append(entries, journaltest.SyslogEntry(ts, host, app, pid, msg, "44444444444444444444444444444444", int64(len(entries)+1)*1000))
 			orig = append(orig, e)
 		}
 		if len(orig) == 0 {
 			continue
 		}
 		dir := t.TempDir()
+		jdir := filepath.Join(dir, "journal-files")
+		if err := os.Mkdir(jdir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := journaltest.Write(filepath.Join(jdir, "x.journal"), entries); err != nil {
+			t.Fatal(err)
+		}
 		for _, form := range []struct{ name, text, format string }{
 			{"rfc5424", r5424.String(), "rfc5424"},
 			{"journal", journal.String(), "journal-json"},
+			{"journald", "", ""},
 		} {
-			p := filepath.Join(dir, form.name)
-			if err := os.WriteFile(p, []byte(form.text), 0o644); err != nil {
-				t.Fatal(err)
+			var got []map[string]any
+			if form.name == "journald" {
+				got = streamJSON(t, "journald", "--journal-dir", jdir)
+			} else {
+				p := filepath.Join(dir, form.name)
+				if err := os.WriteFile(p, []byte(form.text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				got = streamJSON(t, p, "--input-format", form.format)
 			}
-			got := streamJSON(t, p, "--input-format", form.format)
 			if len(got) != len(orig) {
 				t.Fatalf("%s as %s: %d events for %d lines", f, form.name, len(got), len(orig))
 			}

@@ -26,13 +26,17 @@ const (
 	FormatRFC3164     = "rfc3164"
 	FormatRFC5424     = "rfc5424"
 	FormatJournalJSON = "journal-json"
-	FormatJSON        = "json"
-	FormatLogfmt      = "logfmt"
-	FormatAccess      = "access"
-	FormatApacheError = "apache-error"
-	FormatAuditd      = "auditd"
-	FormatDpkg        = "dpkg"
-	FormatPlain       = "plain"
+	// FormatJournalExport is one entry of journalctl's export format, as
+	// the journald source hands entries on (Batch.Format says so). Only
+	// an entry starting __CURSOR= or __REALTIME_TIMESTAMP= fits it.
+	FormatJournalExport = "journal-export"
+	FormatJSON          = "json"
+	FormatLogfmt        = "logfmt"
+	FormatAccess        = "access"
+	FormatApacheError   = "apache-error"
+	FormatAuditd        = "auditd"
+	FormatDpkg          = "dpkg"
+	FormatPlain         = "plain"
 )
 
 // formatID indexes the decoders; the order is the fallback order used when
@@ -42,7 +46,8 @@ const (
 type formatID uint8
 
 const (
-	fDpkg formatID = iota
+	fJournalExport formatID = iota
+	fDpkg
 	fRFC5424
 	fRFC3164
 	fJournalJSON
@@ -56,22 +61,23 @@ const (
 )
 
 var formatNames = [numFormats]string{
-	fRFC3164:     FormatRFC3164,
-	fRFC5424:     FormatRFC5424,
-	fJournalJSON: FormatJournalJSON,
-	fJSON:        FormatJSON,
-	fLogfmt:      FormatLogfmt,
-	fAccess:      FormatAccess,
-	fApacheError: FormatApacheError,
-	fAuditd:      FormatAuditd,
-	fDpkg:        FormatDpkg,
-	fPlain:       FormatPlain,
+	fRFC3164:       FormatRFC3164,
+	fRFC5424:       FormatRFC5424,
+	fJournalJSON:   FormatJournalJSON,
+	fJournalExport: FormatJournalExport,
+	fJSON:          FormatJSON,
+	fLogfmt:        FormatLogfmt,
+	fAccess:        FormatAccess,
+	fApacheError:   FormatApacheError,
+	fAuditd:        FormatAuditd,
+	fDpkg:          FormatDpkg,
+	fPlain:         FormatPlain,
 }
 
 // Formats lists the format names, for --format-in style flags and docs.
 func Formats() []string {
 	return []string{
-		FormatRFC3164, FormatRFC5424, FormatJournalJSON, FormatJSON, FormatLogfmt,
+		FormatRFC3164, FormatRFC5424, FormatJournalJSON, FormatJournalExport, FormatJSON, FormatLogfmt,
 		FormatAccess, FormatApacheError, FormatAuditd, FormatDpkg, FormatPlain,
 	}
 }
@@ -219,6 +225,8 @@ func (d *Decoder) decodeAs(id formatID, ev *event.Event, s string, line sources.
 		return len(s) >= 8 && s[0] == '<' && d.decodeRFC5424(ev, s, arrival)
 	case fJournalJSON:
 		return looksJSONObject(s) && d.decodeJournalJSON(ev, s, arrival)
+	case fJournalExport:
+		return len(s) > 2 && s[0] == '_' && d.decodeJournalExport(ev, s, line.Data[:len(s)], arrival)
 	case fJSON:
 		return looksJSONObject(s) && d.decodeJSON(ev, s, arrival)
 	case fLogfmt:

@@ -392,6 +392,7 @@ func TestEscapeInjection(t *testing.T) {
 		"journal-str":     `{"__REALTIME_TIMESTAMP":"1","_HOSTNAME":"` + je + `","SYSLOG_IDENTIFIER":"` + je + `","MESSAGE":"` + je + `","UNIT":"` + je + `"}`,
 		"journal-bytes":   `{"__REALTIME_TIMESTAMP":"1","_HOSTNAME":[` + byteList(e) + `],"MESSAGE":[` + byteList(e) + `]}`,
 		"journal-multi":   `{"__CURSOR":"x","MESSAGE":["` + je + `","` + je + `"]}`,
+		"journal-export":  "__CURSOR=x\n" + exportBinary("_HOSTNAME", e) + exportBinary("SYSLOG_IDENTIFIER", e) + exportBinary("MESSAGE", e) + exportBinary("UNIT", e),
 		"json-escaped":    `{"msg":"` + je + `","host":"` + je + `","app":"` + je + `","` + je + `":"` + je + `"}`,
 		"json-raw":        `{"msg":"` + strings.ReplaceAll(e, `\`, `\\`) + `","x":"` + strings.ReplaceAll(e, `\`, `\\`) + `"}`,
 		"logfmt":          `level=info msg=` + strconvQuote(e) + ` host=` + strconvQuote(e) + ` k` + "\x1b" + `=v` + "\x07",

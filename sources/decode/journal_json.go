@@ -21,7 +21,8 @@ import (
 //     (a field over 4096 bytes without --all: Message stays empty).
 //   - Fields: unit (UNIT, else USER_UNIT: the unit the entry is about),
 //     systemd_unit (_SYSTEMD_UNIT: the unit that wrote it), message_id,
-//     transport, boot_id.
+//     transport, boot_id, uid (_UID: the writer's user ID, set by
+//     journald).
 //
 // A JSON object with neither __REALTIME_TIMESTAMP, __CURSOR nor MESSAGE is
 // not a journal entry (it falls to the generic json decoder).
@@ -30,6 +31,7 @@ func (d *Decoder) decodeJournalJSON(ev *event.Event, s string, arrival time.Time
 	var unit, userUnit string
 	var pid, syslogPID string
 	var ident, comm string
+	var uid string
 	ok := eachMember(s, func(key string, kesc bool, v jsonValue) {
 		if kesc || len(key) < 4 {
 			return
@@ -55,6 +57,8 @@ func (d *Decoder) decodeJournalJSON(ev *event.Event, s string, arrival time.Time
 			pid = v.raw
 		case "SYSLOG_PID":
 			syslogPID = v.raw
+		case "_UID":
+			uid, _ = d.jsonText(v)
 		case "PRIORITY":
 			if len(v.raw) == 1 && v.raw[0] >= '0' && v.raw[0] <= '7' {
 				ev.Severity = event.Severity(v.raw[0] - '0')
@@ -97,6 +101,9 @@ func (d *Decoder) decodeJournalJSON(ev *event.Event, s string, arrival time.Time
 	}
 	if ev.Fields["transport"] == "audit" {
 		d.auditFromJournal(ev)
+	}
+	if uid != "" && ev.Fields["uid"] == "" {
+		ev.SetField("uid", uid)
 	}
 	return true
 }
