@@ -120,7 +120,17 @@ func (k *KeyMap) Rebind(action string, keys []string) error {
 		return fmt.Errorf("action %q: no keys", action)
 	}
 	desc := b.Help().Desc
-	*b = key.NewBinding(key.WithKeys(keys...), key.WithHelp(strings.Join(keys, "/"), desc))
+	norm := make([]string, len(keys))
+	for i, k := range keys {
+		// Named keys and combinations are lower case to Bubble Tea
+		// ("f2", "ctrl+f", "pgup"); a single character keeps its case
+		// ("G" is shift+g).
+		if len([]rune(k)) > 1 {
+			k = strings.ToLower(k)
+		}
+		norm[i] = k
+	}
+	*b = key.NewBinding(key.WithKeys(norm...), key.WithHelp(strings.Join(norm, "/"), desc))
 	return nil
 }
 
