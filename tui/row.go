@@ -61,6 +61,9 @@ func newRowRenderer(p *paint, loc *time.Location, width int) rowRenderer {
 // it keeps a bug upstream from writing to the terminal.
 func (r *rowRenderer) render(e *event.Event) string {
 	p := r.paint
+	if id := e.Fields["boot_id"]; id != "" && e.Format == "notice" {
+		return r.bootSeparator(e, id)
+	}
 	r.hit = r.search != nil && r.search.Match(e)
 	var b strings.Builder
 	b.Grow(3 * r.width)
@@ -205,4 +208,13 @@ func appName(e *event.Event, width int) string {
 // medium, so weight does not rest on colour), and "+N" for the others.
 func categoryBadge(e *event.Event) string {
 	return flatten(sanitize.String(string(themes.AppendShortBadge(nil, e.Categories, false))))
+}
+
+// bootSeparator is the row of a journald boot boundary: a rule across the
+// list naming the boot, so the restart stands out while scrolling.
+func (r *rowRenderer) bootSeparator(e *event.Event, id string) string {
+	label := " " + strings.TrimSpace(r.clock(e)) + " new boot " + flatten(sanitize.String(id)) + " "
+	l, w := fit(label, max(r.width-6, 0))
+	line := "────" + l + strings.Repeat("─", max(r.width-4-w, 0))
+	return r.paint.accent.render(line)
 }

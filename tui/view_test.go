@@ -243,3 +243,16 @@ func TestScreensGolden(t *testing.T) {
 		}
 	}
 }
+
+func TestBootSeparator(t *testing.T) {
+	m, _ := testModel(t, 80, 10, Options{BufferSize: 100})
+	evs := events(0, 3)
+	boot := event.Event{Time: epoch.Add(time.Second), App: "vigil", Format: "notice", Message: "journald: new boot 4f1c", Offset: -1}
+	boot.SetField("boot_id", "4f1c")
+	m = update(m, mkBatch(false, []event.Event{evs[0], boot, evs[1]}))
+	frame := ansi.Strip(m.View().Content)
+	if !strings.Contains(frame, "──── 09:26:54 new boot 4f1c ──") {
+		t.Fatalf("no boot separator:\n%s", frame)
+	}
+	checkFrame(t, m.View().Content, 80, 10)
+}
