@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/vigil-sec/vigil/event"
@@ -52,5 +53,42 @@ func TestRingPushAllLongerThanCapacity(t *testing.T) {
 	r2.push(&one)
 	if r2.len() != 1 || r2.evicted() != 1 {
 		t.Fatalf("capacity 0: len=%d evicted=%d", r2.len(), r2.evicted())
+	}
+}
+
+// TestSnapshotWhileIngesting reads snapshots on other goroutines (filter,
+// search, export do) while the UI goroutine keeps pushing into a full ring,
+// so chunks are overwritten and intern tables grow. Run with -race.
+func TestSnapshotWhileIngesting(t *testing.T) {
+	b := newBook(3 * chunkSize)
+	push := func(from, n int) {
+		evs := events(from, n)
+		for i := range evs {
+			evs[i].Host = fmt.Sprintf("host-%d", (from+i)%5000) // grows the tables
+			evs[i].Fields = map[string]string{"user": "u" + fmt.Sprint(i%7)}
+		}
+		b.ingest(evs)
+	}
+	push(0, 3*chunkSize)
+	done := make(chan error, 4)
+	for w := 0; w < 4; w++ {
+		snap := b.ring.freeze()
+		go func() {
+			var sc scratch
+			for pos := snap.first; pos < snap.end; pos++ {
+				e := snap.load(pos, &sc)
+				if e.Seq != pos || e.Fields["user"] == "" || e.Host == "" {
+					done <- fmt.Errorf("pos %d: seq %d user %q host %q", pos, e.Seq, e.Fields["user"], e.Host)
+					return
+				}
+			}
+			done <- nil
+		}()
+		push(3*chunkSize+w*chunkSize, chunkSize) // overwrites a chunk the snapshot holds
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
 	}
 }
