@@ -83,6 +83,9 @@ func (m *Model) headerCounts(short bool) []headerSeg {
 			headerSeg{text: "evict " + num(evicted), strong: evicted > 0},
 			headerSeg{text: "drop " + num(m.dropped), strong: m.dropped > 0},
 		)
+		if n := m.stats.skipped(); n > 0 {
+			segs = append(segs, headerSeg{text: "skip " + num(n), strong: true})
+		}
 	} else {
 		segs = append(segs,
 			headerSeg{text: num(total) + plural(total, " event", " events")},
@@ -90,6 +93,9 @@ func (m *Model) headerCounts(short bool) []headerSeg {
 			headerSeg{text: "evicted " + num(evicted), strong: evicted > 0},
 			headerSeg{text: "dropped " + num(m.dropped), strong: m.dropped > 0},
 		)
+		if n := m.stats.skipped(); n > 0 {
+			segs = append(segs, headerSeg{text: "skipped " + num(n), strong: true})
+		}
 	}
 	var state []string
 	strong := false

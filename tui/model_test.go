@@ -1,11 +1,14 @@
 package tui
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
+	"github.com/vigil-sec/vigil/event"
 	"github.com/vigil-sec/vigil/themes"
 )
 
@@ -257,5 +260,16 @@ func TestRateFromFirstSecond(t *testing.T) {
 	m = update(m, tickMsg{})
 	if m.rate != 700 {
 		t.Fatalf("first tick: rate=%d, want 700", m.rate)
+	}
+}
+
+func TestSkippedIsShown(t *testing.T) {
+	m, _ := testModel(t, 120, 10, Options{BufferSize: 100})
+	evs := events(0, 3)
+	evs[1].Truncated = 5000
+	loss := event.Event{Time: epoch, App: "vigil", Format: "notice", Message: "copytruncate: 120 bytes lost", Categories: []string{event.CategoryLogIntegrity}, Offset: -1}
+	m = update(m, mkBatch(false, evs, []event.Event{loss}))
+	if head := strings.SplitN(ansi.Strip(m.View().Content), "\n", 2)[0]; !strings.Contains(head, "skipped 2") {
+		t.Fatalf("header %q lacks the skipped count", head)
 	}
 }

@@ -14,6 +14,10 @@ const maxSeen = 4096
 // stats remembers, for the whole stream, the values the palette offers
 // (hosts, apps, users, addresses, categories) and counts per source.
 type stats struct {
+	// truncated counts lines cut at the length limit; losses the
+	// sources' notices of data they could not read (log.integrity).
+	truncated, losses uint64
+
 	seen    [seenKinds]map[string]int
 	sources map[string]*sourceStat
 	order   []string // sources in the order first seen
@@ -93,7 +97,13 @@ func (s *stats) add(evs []event.Event) {
 		}
 		st.events++
 		st.last.Time = e.Time
+		if e.Truncated > 0 {
+			s.truncated++
+		}
 		if e.Format == "notice" {
+			if e.HasCategory(event.CategoryLogIntegrity) {
+				s.losses++
+			}
 			st.notices++
 			st.lastNote = e.Message
 			st.lastSev = e.Severity
@@ -116,3 +126,7 @@ func (s *stats) values(kind int) []string {
 	})
 	return out
 }
+
+// skipped is what the header reports as skipped: lines cut short and
+// notices of data a source lost, each a visible event in the list.
+func (s *stats) skipped() uint64 { return s.truncated + s.losses }
