@@ -286,8 +286,74 @@ func TestJournaldFollowKillChild(t *testing.T) {
 			t.Fatalf("timed out with %d of %d entries (%d kills, %d restarts): %s", len(seen), rounds*per, kills, restarts, errb.String())
 		}
 	}
+	// A kill after journalctl had written everything is announced after
+	// the entries already buffered.
+	for late := time.After(10 * time.Second); restarts < kills; {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatalf("vigil ended: %s", errb.String())
+			}
+			if strings.Contains(l, "restarting it") {
+				restarts++
+			} else if strings.Contains(l, `"message":"seq `) {
+				t.Fatalf("an entry after all were seen: %s", l)
+			}
+		case <-late:
+			t.Fatalf("%d kills, %d restart notices", kills, restarts)
+		}
+	}
 	if kills < rounds || restarts < kills {
 		t.Errorf("%d kills, %d restart notices", kills, restarts)
 	}
 	t.Logf("%d entries exactly once across %d kills of journalctl", len(seen), kills)
+}
+
+// TestJournaldOwnSignals checks journald's own signals: a new boot is a
+// notice just before the boot's first entry (whose kernel banner the rules
+// tag system.startup), and rate-limit suppression, vacuumed journal files
+// and early rotation are tagged log.integrity.
+func TestJournaldOwnSignals(t *testing.T) {
+	t0 := time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)
+	bootA, bootB := "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	var es []journaltest.Entry
+	add := func(boot, app, msg string) {
+		n := len(es)
+		es = append(es, journaltest.SyslogEntry(t0.Add(time.Duration(n)*time.Second), "web1", app, strconv.Itoa(100+n), msg, boot, int64(n+1)*1000))
+	}
+	add(bootA, "kernel", "Linux version 6.1.0-28-amd64 (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14) 12.2.0) #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22)")
+	add(bootA, "systemd-journald", "Suppressed 1234 messages from ssh.service")
+	add(bootA, "systemd-journald", "Deleted archived journal /var/log/journal/5439a4082cf1a01e26426832034282ff/system@0005f1-0001.journal~ (8.0M).")
+	add(bootA, "systemd-journald", "Vacuuming done, freed 8.0M of archived journals from /var/log/journal/5439a4082cf1a01e26426832034282ff.")
+	add(bootA, "systemd-journald", "Time jumped backwards, rotating.")
+	add(bootB, "kernel", "Linux version 6.1.0-28-amd64 (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22)")
+	dir := t.TempDir()
+	if err := journaltest.Write(filepath.Join(dir, "x.journal"), es); err != nil {
+		t.Fatal(err)
+	}
+	evs := streamJSON(t, "journald", "--journal-dir", dir)
+	var got []string
+	for _, e := range evs {
+		got = append(got, fmt.Sprintf("%s %v", e["app"], strs(e["categories"])))
+	}
+	want := []string{
+		"kernel [system.startup]",
+		"systemd-journald [log.integrity]",
+		"systemd-journald [log.integrity]",
+		"systemd-journald [log.integrity]",
+		"systemd-journald [log.integrity]",
+		"vigil []",
+		"kernel [system.startup]",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(evs) == len(want) {
+		if m := evs[5]["message"]; m != "journald: new boot "+bootB {
+			t.Errorf("boot notice %q", m)
+		}
+		if evs[5]["time"] != evs[6]["time"] {
+			t.Errorf("boot notice at %v, boot's first entry at %v", evs[5]["time"], evs[6]["time"])
+		}
+	}
 }

@@ -195,7 +195,7 @@ func (s *Source) childError(res result) error {
 // ok is false for lines that the error on exit covers.
 func stderrNotice(line string) (event.Severity, string, bool) {
 	switch {
-	case strings.Contains(line, msgNoPermission):
+	case strings.Contains(line, msgNoPermission), strings.Contains(line, "Pass -q to turn off"):
 		return 0, "", false
 	case strings.Contains(line, msgHintNotSeen), strings.Contains(line, msgHintGroups):
 		if !strings.Contains(line, msgHintNotSeen) {

@@ -9,12 +9,17 @@ import (
 	"github.com/vigil-sec/vigil/sources"
 )
 
-// Block sizes of the export reader. A pipe read returns at most 64 KiB, so
-// a block holds a few reads' worth of entries; a block is never written
-// again once entries in it were handed on, except past their end.
+// Block sizes of the export reader. The pipe is enlarged to pipeSize, so a
+// read can return up to that much; a block holds a few reads' worth of
+// entries and is never written again once entries in it were handed on,
+// except past their end.
 const (
-	blockSize = 256 << 10
-	minRead   = 64 << 10
+	blockSize = 1 << 20
+	minRead   = 256 << 10
+	pipeSize  = 1 << 20
+	// smallRead is a read that returned so little that journalctl is
+	// writing faster than it fills the pipe: see exportReader.lastRead.
+	smallRead = 32 << 10
 	// maxEntry bounds one entry held while it is read. journald itself
 	// caps an entry far lower by default; past this the output is not an
 	// export stream.
@@ -43,6 +48,10 @@ type exportReader struct {
 	start int // first byte not yet returned as part of an entry
 	end   int // bytes of blk filled
 	eof   bool
+	// lastRead is what the last read returned. journalctl writes 4 KiB
+	// at a time; a reader that takes each write as it comes spends more
+	// on system calls and wake-ups than on the entries.
+	lastRead int
 }
 
 func newExportReader(r io.Reader) *exportReader {
@@ -67,6 +76,7 @@ func (x *exportReader) fill() error {
 	}
 	n, err := x.r.Read(x.blk[x.end:])
 	x.end += n
+	x.lastRead = n
 	if err == io.EOF {
 		x.eof = true
 		if n > 0 {

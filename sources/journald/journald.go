@@ -9,9 +9,11 @@
 //
 // The source keeps the __CURSOR of the last entry it handed on. When
 // journalctl exits or is killed while following, it is started again with
-// --after-cursor (and --no-tail, without which --follow would print only
-// the last ten entries), after a backoff, so no entry is lost or repeated;
-// a notice says so. journalctl's --cursor-file is not used: before systemd
+// --cursor (dropping the entry at the cursor, which was handed on already;
+// --after-cursor skips an entry when combined with a match before systemd
+// 255) and --no-tail (without which --follow would print only the last ten
+// entries), after a backoff, so no entry is lost or repeated; a notice
+// says so. journalctl's --cursor-file is not used: before systemd
 // 254 it is not written when journalctl is terminated.
 //
 // A change of _BOOT_ID between consecutive entries becomes a notice ("new
@@ -40,6 +42,10 @@ import (
 	"github.com/vigil-sec/vigil/sources"
 	"github.com/vigil-sec/vigil/sources/decode"
 )
+
+// gather is how long the reader lets a trickle of output gather in the
+// pipe before reading again.
+const gather = time.Millisecond
 
 // Default restart backoff bounds.
 const (
@@ -70,7 +76,7 @@ type Options struct {
 	// (--file). Neither: the system journal.
 	Dir   string
 	Files []string
-	// AfterCursor starts after this entry (journalctl --after-cursor).
+	// AfterCursor starts after this entry.
 	AfterCursor string
 	// Journalctl is the program to run; empty means "journalctl" looked up
 	// in PATH.
@@ -224,7 +230,11 @@ func (s *Source) args() []string {
 		a = append(a, "--follow", "--no-tail")
 	}
 	if s.cursor != "" {
-		a = append(a, "--after-cursor="+s.cursor)
+		// --cursor, not --after-cursor: before systemd 255 (PR #30336)
+		// --after-cursor with a match such as --unit skipped one
+		// matching entry. The entry at the cursor, already handed on,
+		// is dropped by readEntries.
+		a = append(a, "--cursor="+s.cursor)
 	}
 	if !s.opts.Since.IsZero() {
 		a = append(a, "--since=@"+strconv.FormatInt(s.opts.Since.Unix(), 10))
@@ -280,6 +290,9 @@ func (s *Source) runOnce(ctx context.Context, path string, out chan<- sources.Ba
 		res.fatal = err
 		return res
 	}
+	if f, ok := stdout.(*os.File); ok {
+		growPipe(f)
+	}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		res.fatal = err
@@ -312,11 +325,28 @@ func (s *Source) runOnce(ctx context.Context, path string, out chan<- sources.Ba
 	return res
 }
 
+// growPipe enlarges the pipe from journalctl to pipeSize (the default
+// 64 KiB fills in well under a millisecond of journalctl's output). It
+// is best effort: a smaller limit in /proc/sys/fs/pipe-max-size only
+// costs speed.
+func growPipe(f *os.File) {
+	sc, err := f.SyscallConn()
+	if err != nil {
+		return
+	}
+	_ = sc.Control(func(fd uintptr) {
+		_, _, _ = syscall.Syscall(syscall.SYS_FCNTL, fd, syscall.F_SETPIPE_SZ, pipeSize)
+	})
+}
+
 // readEntries hands on the entries of one journalctl run, one batch per
 // read, splitting a batch where the boot changes.
 func (s *Source) readEntries(ctx context.Context, r io.Reader, out chan<- sources.Batch) (int, error) {
 	x := newExportReader(r)
 	total := 0
+	// The first entry of a run started at the cursor is the one handed
+	// on last; skip is cleared after the first entry either way.
+	skip := s.cursor
 	var lines []sources.Line
 	var notices []event.Event
 	for {
@@ -335,6 +365,13 @@ func (s *Source) readEntries(ctx context.Context, r io.Reader, out chan<- source
 			}
 			if !ok {
 				break
+			}
+			if skip != "" {
+				again := string(e.cursor) == skip
+				skip = ""
+				if again {
+					continue
+				}
 			}
 			if len(e.boot) > 0 && len(e.boot) <= len(s.boot) && string(e.boot) != string(s.boot[:s.bootLen]) {
 				if s.bootLen > 0 {
@@ -366,6 +403,14 @@ func (s *Source) readEntries(ctx context.Context, r io.Reader, out chan<- source
 		}
 		if errors.Is(err, io.EOF) {
 			return total, nil
+		}
+		if x.lastRead > 0 && x.lastRead < smallRead {
+			// Let journalctl's small writes gather in the pipe: reading a
+			// backlog in 4 KiB pieces costs more system calls and
+			// goroutine wake-ups than decoding it. An entry written while
+			// following waits at most this long; none waits when the
+			// pipe was empty.
+			time.Sleep(gather)
 		}
 	}
 }

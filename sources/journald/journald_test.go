@@ -288,7 +288,9 @@ func TestFollowSurvivesKilledJournalctl(t *testing.T) {
 	if err := journaltest.Write(path, mk(0)); err != nil {
 		t.Fatal(err)
 	}
-	src := New("journald", Options{Dir: dir, Follow: true, MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond})
+	// With a unit match: --after-cursor with a match lost an entry
+	// before systemd 255.
+	src := New("journald", Options{Dir: dir, Units: []string{"sshd.service"}, Follow: true, MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ch := make(chan sources.Batch, 4)
@@ -336,6 +338,23 @@ func TestFollowSurvivesKilledJournalctl(t *testing.T) {
 			}
 		case <-deadline:
 			t.Fatalf("timed out with %d of %d entries, %d kills, %d restarts", len(seen), rounds*per, kills, restarts)
+		}
+	}
+	// A kill after journalctl had written everything is announced after
+	// the entries already sent.
+	for late := time.After(10 * time.Second); restarts < kills; {
+		select {
+		case b := <-ch:
+			for _, n := range b.Notices {
+				if strings.Contains(n.Message, "restarting it") {
+					restarts++
+				}
+			}
+			if len(b.Lines) > 0 {
+				t.Fatalf("%d entries after all were seen", len(b.Lines))
+			}
+		case <-late:
+			t.Fatalf("%d kills, %d restart notices", kills, restarts)
 		}
 	}
 	cancel()
