@@ -3,6 +3,8 @@ package template
 import (
 	"bytes"
 	"io"
+	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -141,4 +143,35 @@ func BenchmarkMask(b *testing.B) {
 			i = 0
 		}
 	}
+}
+
+// BenchmarkMineNovel times the worst case: every message a shape never
+// seen (random words), so each misses the cache and searches its leaf,
+// and past MaxTemplatesPerApp lands in the overflow template.
+func BenchmarkMineNovel(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	msgs := make([]string, 1<<18) // more than MaxCached: every line misses
+	for i := range msgs {
+		var sb strings.Builder
+		for w := 0; w < 8; w++ {
+			if w > 0 {
+				sb.WriteByte(' ')
+			}
+			for c := 0; c < 3+r.IntN(6); c++ {
+				sb.WriteByte(byte('a' + r.IntN(26)))
+			}
+		}
+		msgs[i] = sb.String()
+	}
+	m := New(Options{})
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		m.Mine("junk", msgs[i])
+		if i++; i == len(msgs) {
+			i = 0
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+	b.ReportMetric(float64(m.Stats().Overflow)/float64(b.N), "overflow/op")
 }

@@ -33,6 +33,8 @@ type cluster struct {
 	count uint64
 	// former are the IDs the template had before it generalised.
 	former []string
+	// overflow marks an app's overflow template.
+	overflow bool
 }
 
 // newCluster makes a template of the masked tokens toks, whose bytes are at
@@ -70,14 +72,38 @@ func (a *appTree) search(m *Miner, key []byte, toks []span) (*cluster, float64) 
 	if nd == nil {
 		return nil, 0
 	}
+	// A template with more than this many differing literal tokens cannot
+	// reach the threshold, whatever the rest says.
+	maxMiss := int((1 - m.opts.Similarity) * float64(len(toks)))
 	var best *cluster
 	bestSim := -1.0
 	for _, c := range nd.clusters {
-		if s := c.similarity(key, toks); s > bestSim {
+		if s := c.similarity(key, toks, maxMiss); s > bestSim {
 			best, bestSim = c, s
 		}
 	}
 	return best, bestSim
+}
+
+// full reports whether the leaf the tokens lead to holds MaxTemplatesPerLeaf
+// templates already.
+func (a *appTree) full(m *Miner, key []byte, toks []span) bool {
+	nd := a.roots[len(toks)]
+	for d := 0; nd != nil && d < min(m.opts.Depth, len(toks)); d++ {
+		t := toks[d]
+		var next *node
+		if t.kind == kindConst {
+			next = nd.children[string(key[t.start:t.end])]
+			if next == nil && len(nd.children) < m.opts.MaxChildren {
+				return false // a new branch
+			}
+		}
+		if next == nil {
+			next = nd.wild
+		}
+		nd = next
+	}
+	return nd != nil && len(nd.clusters) >= m.opts.MaxTemplatesPerLeaf
 }
 
 // add puts a new template into the tree.
@@ -120,7 +146,7 @@ func (nd *node) child(w string, literal bool, max int) *node {
 // overflowCluster returns the app's overflow template, creating it.
 func (a *appTree) overflowCluster() *cluster {
 	if a.overflow == nil {
-		a.overflow = &cluster{app: a.name, text: overflowText, id: ID(a.name, overflowText)}
+		a.overflow = &cluster{app: a.name, text: overflowText, id: ID(a.name, overflowText), overflow: true}
 	}
 	return a.overflow
 }
@@ -130,7 +156,9 @@ func (a *appTree) overflowCluster() *cluster {
 // (and the message fits a partial one such as rhost=<*>) and positions where
 // both have the same placeholder count neither way: they say nothing about
 // whether the two are the same kind of message.
-func (c *cluster) similarity(key []byte, toks []span) float64 {
+//
+// It returns -1 as soon as more than maxMiss literal tokens differ.
+func (c *cluster) similarity(key []byte, toks []span, maxMiss int) float64 {
 	eq, den := 0, 0
 	for i, t := range toks {
 		switch c.kinds[i] {
@@ -140,16 +168,18 @@ func (c *cluster) similarity(key []byte, toks []span) float64 {
 			if c.fits(i, key[t.start:t.end]) {
 				continue
 			}
-			den++
-			continue
-		}
-		if c.toks[i] == string(key[t.start:t.end]) {
-			if t.kind == kindPure {
+		default:
+			if c.toks[i] == string(key[t.start:t.end]) {
+				if t.kind != kindPure {
+					eq++
+					den++
+				}
 				continue
 			}
-			eq++
 		}
-		den++
+		if den++; den-eq > maxMiss {
+			return -1
+		}
 	}
 	if den == 0 {
 		return 1

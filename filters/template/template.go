@@ -29,6 +29,10 @@ type Options struct {
 	// 1000). A message of a capped app that fits none of its templates
 	// gets the app's overflow template, and Stats counts it.
 	MaxTemplatesPerApp int
+	// MaxTemplatesPerLeaf caps the templates that share a length and
+	// leading words (default 128), which bounds the work for a message
+	// never seen before; past it a new shape overflows as above.
+	MaxTemplatesPerLeaf int
 	// MaxApps caps the apps with templates of their own (default 1024);
 	// later apps share the templates of the app named OtherApp.
 	MaxApps int
@@ -46,9 +50,14 @@ type Options struct {
 	// MaxTokens caps the tokens of a template (default 64); the rest of a
 	// longer message becomes one <TAIL> token.
 	MaxTokens int
+	// MaxTemplates caps the templates of all apps together (default
+	// 100000); past it new shapes overflow as above.
+	MaxTemplates int
 	// MaxCached caps the masked messages remembered for the fast path
-	// (default 65536); the cache is emptied when it is full.
-	MaxCached int
+	// (default 65536), and MaxCachedBytes their bytes (default 16 MiB);
+	// the cache is emptied when either is reached.
+	MaxCached      int
+	MaxCachedBytes int
 }
 
 // OtherApp is the app name under which apps beyond Options.MaxApps are
@@ -65,6 +74,9 @@ func (o Options) withDefaults() Options {
 	if o.MaxTemplatesPerApp <= 0 {
 		o.MaxTemplatesPerApp = 1000
 	}
+	if o.MaxTemplatesPerLeaf <= 0 {
+		o.MaxTemplatesPerLeaf = 128
+	}
 	if o.MaxApps <= 0 {
 		o.MaxApps = 1024
 	}
@@ -80,8 +92,14 @@ func (o Options) withDefaults() Options {
 	if o.MaxTokens < 2 {
 		o.MaxTokens = 64
 	}
+	if o.MaxTemplates <= 0 {
+		o.MaxTemplates = 100000
+	}
 	if o.MaxCached <= 0 {
 		o.MaxCached = 65536
+	}
+	if o.MaxCachedBytes <= 0 {
+		o.MaxCachedBytes = 16 << 20
 	}
 	return o
 }
@@ -98,8 +116,9 @@ type Match struct {
 	// template into <*>; PreviousID is the template's ID before.
 	Generalised bool
 	PreviousID  string
-	// Overflow is set when the app was at its cap and the message fitted
-	// none of its templates; ID is then the app's overflow template.
+	// Overflow is set when the app (or the message's leaf) was at its cap
+	// and the message fitted none of its templates; ID is then the app's
+	// overflow template.
 	Overflow bool
 }
 
@@ -121,7 +140,8 @@ type Stats struct {
 	// Generalisations counts templates that gained a <*>.
 	Generalisations uint64
 	// Overflow counts messages given an overflow template because their
-	// app was at MaxTemplatesPerApp; OverflowApps how many apps that hit.
+	// app was at MaxTemplatesPerApp (or their leaf at
+	// MaxTemplatesPerLeaf); OverflowApps counts the apps that happened to.
 	Overflow     uint64
 	OverflowApps int
 	// OtherApps counts apps beyond MaxApps, mined as OtherApp (up to
@@ -142,6 +162,7 @@ type Miner struct {
 
 	messages, generalisations, overflow uint64
 	others                              map[string]struct{}
+	templates, cacheBytes               int
 }
 
 // New returns a Miner with opts (zero fields take their defaults).
@@ -190,7 +211,10 @@ func (m *Miner) mine(app, message string, known []string) Match {
 	key := mk.buf
 	if c := m.cache[string(key)]; c != nil {
 		c.count++
-		return Match{ID: c.id, Template: c.text}
+		if c.overflow {
+			m.overflow++
+		}
+		return Match{ID: c.id, Template: c.text, Overflow: c.overflow}
 	}
 	toks := mk.toks
 	base := len(a.name) + 1
@@ -210,29 +234,29 @@ func (m *Miner) mine(app, message string, known []string) Match {
 		} else {
 			res = Match{ID: c.id, Template: c.text}
 		}
-	case len(a.clusters) >= m.opts.MaxTemplatesPerApp:
+	case len(a.clusters) >= m.opts.MaxTemplatesPerApp || m.templates >= m.opts.MaxTemplates || a.full(m, key, toks):
 		c = a.overflowCluster()
 		if _, dup := m.byID[c.id]; !dup {
 			m.byID[c.id] = c
 		}
 		m.overflow++
-		c.count++
-		// Not cached: a later template may free nothing, but the message
-		// should still be compared again after the app's templates change.
-		return Match{ID: c.id, Template: c.text, Overflow: true}
+		res = Match{ID: c.id, Template: c.text, Overflow: true}
 	default:
 		c = newCluster(a.name, string(key[base:]), toks, base)
 		a.add(m, c)
+		m.templates++
 		if _, dup := m.byID[c.id]; !dup {
 			m.byID[c.id] = c
 		}
 		res = Match{ID: c.id, Template: c.text, New: true}
 	}
 	c.count++
-	if len(m.cache) >= m.opts.MaxCached {
+	if len(m.cache) >= m.opts.MaxCached || m.cacheBytes+len(key) > m.opts.MaxCachedBytes {
 		clear(m.cache)
+		m.cacheBytes = 0
 	}
 	m.cache[string(key)] = c
+	m.cacheBytes += len(key)
 	return res
 }
 
@@ -281,6 +305,7 @@ func (m *Miner) Seed(app, text string) string {
 	}
 	c := newCluster(a.name, text, toks, 0)
 	a.add(m, c)
+	m.templates++
 	if _, dup := m.byID[id]; !dup {
 		m.byID[id] = c
 	}

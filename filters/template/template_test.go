@@ -186,6 +186,30 @@ func TestPerAppCap(t *testing.T) {
 	}
 }
 
+func TestMaxTemplates(t *testing.T) {
+	m := New(Options{MaxTemplates: 2})
+	m.Mine("a", "one")
+	m.Mine("b", "two words")
+	if r := m.Mine("c", "three words here"); !r.Overflow || r.ID != ID("c", "<OVERFLOW>") {
+		t.Errorf("past MaxTemplates: %+v", r)
+	}
+	if r := m.Mine("c", "three words here"); !r.Overflow {
+		t.Errorf("cached overflow: %+v", r)
+	}
+	if s := m.Stats(); s.Overflow != 2 || s.Templates != 2 {
+		t.Errorf("stats %+v", s)
+	}
+}
+
+func TestMaxTemplatesPerLeaf(t *testing.T) {
+	m := New(Options{MaxTemplatesPerLeaf: 2})
+	for i, msg := range []string{"x y alpha one two", "x y beta three four", "x y gamma five six", "x z gamma five six"} {
+		if r := m.Mine("a", msg); r.Overflow != (i == 2) {
+			t.Errorf("%q: %+v", msg, r)
+		}
+	}
+}
+
 func TestMaxApps(t *testing.T) {
 	m := New(Options{MaxApps: 2})
 	for i := 0; i < 5; i++ {
