@@ -76,7 +76,10 @@ func addJournalFlags(cmd *cobra.Command, c *Config) {
 
 // openOptions says how to open sources: following or not, the logger, and
 // the journald selection from the flags and the time window.
-func (c *Config) openOptions(follow bool, log *slog.Logger, window filters.TimeWindow) openOptions {
+func (c *Config) openOptions(follow bool, log *slog.Logger, window filters.TimeWindow) (openOptions, error) {
+	if c.Priority != "" && !validPriority(c.Priority) {
+		return openOptions{}, usagef("--priority %q: want a level (emerg, alert, crit, err, warning, notice, info, debug or 0 to 7) or a range such as warning..err", c.Priority)
+	}
 	return openOptions{
 		follow: follow,
 		log:    log,
@@ -91,7 +94,25 @@ func (c *Config) openOptions(follow bool, log *slog.Logger, window filters.TimeW
 			Files:    c.JournalFiles,
 		},
 		journalFlags: len(c.Units) > 0 || c.Priority != "" || c.Boot != "" || c.JournalDir != "" || len(c.JournalFiles) > 0,
+	}, nil
+}
+
+// validPriority reports whether p is a priority journalctl takes: a level
+// by name or number, or a range of two.
+func validPriority(p string) bool {
+	level := func(s string) bool {
+		switch s {
+		case "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
+			"0", "1", "2", "3", "4", "5", "6", "7":
+			return true
+		}
+		return false
 	}
+	from, to, isRange := strings.Cut(p, "..")
+	if !isRange {
+		return level(p)
+	}
+	return level(from) && level(to)
 }
 
 // engineOptions turns the config into pipeline options, checking values.

@@ -146,6 +146,14 @@ func TestJournaldErrors(t *testing.T) {
 		t.Errorf("empty dir: exit %d: %s", code, errOut)
 	}
 	dir, _ := corpusJournal(t)
+	_, errOut, code = vigil(t, "", nil, "stream", "--priority", "bogus", "--journal-dir", dir)
+	if code != 2 || !strings.Contains(errOut, "--priority") {
+		t.Errorf("bad priority: exit %d: %s", code, errOut)
+	}
+	_, errOut, code = vigil(t, "", nil, "stream", "--boot=-5", "--journal-dir", dir)
+	if code != 1 || strings.Count(errOut, "No such boot") != 1 {
+		t.Errorf("unknown boot: exit %d: %s", code, errOut)
+	}
 	out, errOut, code := vigil(t, "", nil, "stream", "journald:nosuch.service", "--journal-dir", dir)
 	if code != 0 || !strings.Contains(out, "no entries for nosuch.service") {
 		t.Errorf("unit without entries: exit %d: %s %s", code, out, errOut)

@@ -102,7 +102,10 @@ func runTUI(cmd *cobra.Command, c *Config, args []string, stdin io.Reader) error
 		srcs  []sources.Source
 		names = args
 	)
-	o := c.openOptions(true, log, opts.Window)
+	o, err := c.openOptions(true, log, opts.Window)
+	if err != nil {
+		return err
+	}
 	switch {
 	case len(args) > 0 || o.journalFlags:
 		names = withJournal(args, o)

@@ -69,7 +69,10 @@ func runScan(ctx context.Context, c *Config, top int, args []string, stdin io.Re
 	}
 	defer closeLog()
 	var srcs []sources.Source
-	o := c.openOptions(false, log, opts.Window)
+	o, err := c.openOptions(false, log, opts.Window)
+	if err != nil {
+		return err
+	}
 	switch {
 	case len(args) > 0 || o.journalFlags:
 		srcs, err = openSources(withJournal(args, o), stdin, o)

@@ -65,7 +65,10 @@ func runStream(ctx context.Context, c *Config, args []string, stdin io.Reader, s
 	}
 	defer closeLog()
 	var srcs []sources.Source
-	o := c.openOptions(c.Follow, log, opts.Window)
+	o, err := c.openOptions(c.Follow, log, opts.Window)
+	if err != nil {
+		return err
+	}
 	switch {
 	case len(args) > 0 || o.journalFlags:
 		srcs, err = openSources(withJournal(args, o), stdin, o)

@@ -34,6 +34,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -102,9 +103,13 @@ type Source struct {
 	bootLen int
 	// restarts counts journalctl restarts while following.
 	restarts int
-	// pid is the running child's process ID, 0 when none.
-	pid sync.Mutex
-	cur int
+	// live is set, while following, once a read found the pipe nearly
+	// empty: journalctl has printed the backlog and what follows is new.
+	// It is read by the stderr goroutine too.
+	live atomic.Bool
+	// mu guards pid, the running child's process ID (0 when none).
+	mu  sync.Mutex
+	pid int
 }
 
 // New returns the source named name (the spec as the user wrote it, e.g.
@@ -143,9 +148,9 @@ func (s *Source) Cursor() string { return s.cursor }
 // PID returns the process ID of the running journalctl, 0 when none. It
 // exists for tests that kill the child; safe for concurrent use.
 func (s *Source) PID() int {
-	s.pid.Lock()
-	defer s.pid.Unlock()
-	return s.cur
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pid
 }
 
 // Run reads the journal and sends one batch per block read, each entry one
@@ -197,6 +202,9 @@ func (s *Source) Run(ctx context.Context, out chan<- sources.Batch) error {
 		why := "exited"
 		if res.exitErr != nil {
 			why = sanitize.String(res.exitErr.Error())
+		}
+		if n := len(res.stderr); n > 0 {
+			why += ": " + sanitize.String(res.stderr[n-1])
 		}
 		where := "from the start"
 		if s.cursor != "" {
@@ -302,16 +310,19 @@ func (s *Source) runOnce(ctx context.Context, path string, out chan<- sources.Ba
 		res.fatal = fmt.Errorf("starting journalctl: %w", err)
 		return res
 	}
-	s.pid.Lock()
-	s.cur = cmd.Process.Pid
-	s.pid.Unlock()
+	s.mu.Lock()
+	s.pid = cmd.Process.Pid
+	s.mu.Unlock()
 	s.opts.Logger.Debug("journalctl started", "pid", cmd.Process.Pid, "args", cmd.Args)
 
-	var wg sync.WaitGroup
+	var (
+		wg   sync.WaitGroup
+		held []event.Event
+	)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		res.stderr = s.readStderr(ctx, stderr, out)
+		res.stderr, held = s.readStderr(ctx, stderr, out)
 	}()
 	res.entries, res.fatal = s.readEntries(ctx, stdout, out)
 	if res.fatal != nil {
@@ -319,9 +330,14 @@ func (s *Source) runOnce(ctx context.Context, path string, out chan<- sources.Ba
 	}
 	wg.Wait()
 	res.exitErr = cmd.Wait()
-	s.pid.Lock()
-	s.cur = 0
-	s.pid.Unlock()
+	if res.exitErr == nil {
+		for _, n := range held {
+			s.notice(ctx, out, n.Severity, n.Message)
+		}
+	}
+	s.mu.Lock()
+	s.pid = 0
+	s.mu.Unlock()
 	return res
 }
 
@@ -404,6 +420,9 @@ func (s *Source) readEntries(ctx context.Context, r io.Reader, out chan<- source
 		if errors.Is(err, io.EOF) {
 			return total, nil
 		}
+		if s.opts.Follow && x.lastRead < smallRead {
+			s.live.Store(true)
+		}
 		if x.lastRead > 0 && x.lastRead < smallRead {
 			// Let journalctl's small writes gather in the pipe: reading a
 			// backlog in 4 KiB pieces costs more system calls and
@@ -418,7 +437,7 @@ func (s *Source) readEntries(ctx context.Context, r io.Reader, out chan<- source
 // send hands one batch on and, once it is taken, remembers its last
 // cursor. It reports false when ctx ended first.
 func (s *Source) send(ctx context.Context, out chan<- sources.Batch, lines []sources.Line, notices []event.Event, cursor []byte) bool {
-	b := sources.Batch{Source: s.tag, Live: s.opts.Follow, Format: decode.FormatJournalExport, Lines: lines, Notices: notices}
+	b := sources.Batch{Source: s.tag, Live: s.live.Load(), Format: decode.FormatJournalExport, Lines: lines, Notices: notices}
 	select {
 	case out <- b:
 		if cursor != nil {
@@ -434,7 +453,7 @@ func (s *Source) send(ctx context.Context, out chan<- sources.Batch, lines []sou
 func (s *Source) notice(ctx context.Context, out chan<- sources.Batch, sev event.Severity, msg string, categories ...string) {
 	n := sources.Notice(s.tag, sev, msg, categories...)
 	select {
-	case out <- sources.Batch{Source: s.tag, Live: s.opts.Follow, Format: decode.FormatJournalExport, Notices: []event.Event{n}}:
+	case out <- sources.Batch{Source: s.tag, Live: s.live.Load(), Format: decode.FormatJournalExport, Notices: []event.Event{n}}:
 	case <-ctx.Done():
 	}
 }
@@ -450,26 +469,60 @@ func bootNotice(tag string, e entry) event.Event {
 	return n
 }
 
+// stderrGrace is how long what journalctl prints on stderr is held back
+// after it starts: a journalctl that fails at once (a bad --priority, an
+// unknown boot) says why in the error Run returns, not twice.
+const stderrGrace = 500 * time.Millisecond
+
 // readStderr reads what journalctl prints on stderr until it closes. Each
-// line becomes a notice as it comes (journalctl keeps running after a
-// hint), and the last lines are returned for the error message.
-func (s *Source) readStderr(ctx context.Context, r io.Reader, out chan<- sources.Batch) []string {
-	var kept []string
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 4096), 64<<10)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
-			continue
+// line becomes a notice (journalctl keeps running after a hint), once
+// journalctl has run for stderrGrace; the notices of lines printed before
+// then are returned as held when stderr closes first, for runOnce to send
+// only if journalctl succeeded. The first lines are returned in kept for
+// the error message.
+func (s *Source) readStderr(ctx context.Context, r io.Reader, out chan<- sources.Batch) (kept []string, held []event.Event) {
+	lines := make(chan string, 64)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 4096), 64<<10)
+		for sc.Scan() {
+			if line := strings.TrimSpace(sc.Text()); line != "" {
+				lines <- line
+			}
 		}
-		if len(kept) < 20 {
-			kept = append(kept, line)
-		}
-		s.opts.Logger.Debug("journalctl stderr", "line", line)
-		if sev, msg, ok := stderrNotice(line); ok {
-			s.notice(ctx, out, sev, msg)
+		_, _ = io.Copy(io.Discard, r)
+	}()
+	grace := time.NewTimer(stderrGrace)
+	defer grace.Stop()
+	holding := true
+	for {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				if !holding {
+					held = nil
+				}
+				return kept, held
+			}
+			if len(kept) < 20 {
+				kept = append(kept, line)
+			}
+			s.opts.Logger.Debug("journalctl stderr", "line", line)
+			sev, msg, ok := stderrNotice(line)
+			switch {
+			case !ok:
+			case holding:
+				held = append(held, sources.Notice(s.tag, sev, msg))
+			default:
+				s.notice(ctx, out, sev, msg)
+			}
+		case <-grace.C:
+			holding = false
+			for _, n := range held {
+				s.notice(ctx, out, n.Severity, n.Message)
+			}
+			held = nil
 		}
 	}
-	_, _ = io.Copy(io.Discard, r)
-	return kept
 }

@@ -373,3 +373,39 @@ func TestFollowSurvivesKilledJournalctl(t *testing.T) {
 	}
 	t.Logf("%d entries, %d kills, %d restarts", len(seen), kills, restarts)
 }
+
+// TestPartialAccessHint runs a stand-in journalctl that prints the hint
+// journalctl gives a user outside the journal's groups (it then shows only
+// that user's own entries) and checks the hint becomes one notice that
+// says which group to join.
+func TestPartialAccessHint(t *testing.T) {
+	dir := t.TempDir()
+	fake := filepath.Join(dir, "journalctl")
+	script := `#!/bin/sh
+printf '__CURSOR=c1\n__REALTIME_TIMESTAMP=1795633262112233\nMESSAGE=mine\n\n'
+echo "Hint: You are currently not seeing messages from other users and the system." >&2
+echo "      Users in groups 'adm', 'systemd-journal' can see all messages." >&2
+echo "      Pass -q to turn off this notice." >&2
+`
+	if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "x.journal"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	batches, err := collect(t, context.Background(), New("journald", Options{Journalctl: fake, Dir: dir}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var notes []string
+	lines := 0
+	for _, b := range batches {
+		lines += len(b.Lines)
+		for _, n := range b.Notices {
+			notes = append(notes, n.Message)
+		}
+	}
+	if lines != 1 || len(notes) != 1 || !strings.Contains(notes[0], "you see only your own messages") || !strings.Contains(notes[0], "systemd-journal") {
+		t.Errorf("%d lines, notices %q", lines, notes)
+	}
+}
