@@ -3,6 +3,7 @@ package template
 import (
 	"bufio"
 	"encoding/csv"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -239,6 +240,50 @@ func logMisgrouped(t *testing.T, m *Miner, lines []loghubLine, pred []string) {
 		for p, n := range ps {
 			tp, _ := m.Lookup(p)
 			t.Logf("  %s: %d lines -> %s %q (events %v)", ev, n, p, tp.Text, events[p])
+		}
+	}
+}
+
+// TestLoghubOrder mines each sample in shuffled orders and counts the lines
+// whose final template ID differs from the one in file order: IDs are meant
+// to be the same in every run, whatever order the lines arrive in.
+func TestLoghubOrder(t *testing.T) {
+	dir := loghubDir(t)
+	for _, set := range loghubSets {
+		lines := readLoghub(t, dir, set)
+		final := func(order []int) []string {
+			m := New(Options{})
+			ids := make([]string, len(lines))
+			for _, i := range order {
+				ids[i] = m.Mine(lines[i].app, lines[i].content).ID
+			}
+			for i, id := range ids {
+				tp, _ := m.Lookup(id)
+				ids[i] = tp.ID
+			}
+			return ids
+		}
+		order := make([]int, len(lines))
+		for i := range order {
+			order[i] = i
+		}
+		want := final(order)
+		r := rand.New(rand.NewPCG(7, uint64(len(set.name))))
+		worst := 0
+		for run := 0; run < 5; run++ {
+			r.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+			got := final(order)
+			differ := 0
+			for i := range got {
+				if got[i] != want[i] {
+					differ++
+				}
+			}
+			worst = max(worst, differ)
+		}
+		t.Logf("%s: at most %d of %d lines got another final ID in 5 shuffled orders", set.name, worst, len(lines))
+		if float64(worst) > 0.01*float64(len(lines)) {
+			t.Errorf("%s: %d lines depend on the order", set.name, worst)
 		}
 	}
 }

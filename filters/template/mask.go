@@ -11,7 +11,7 @@ const (
 	PlaceHex   = "<HEX>"   // 0x1f, and runs of 8+ hex digits mixing digits and letters
 	PlacePath  = "<PATH>"  // /var/log/auth.log, ./x/y, ~/x, C:\x
 	PlaceUUID  = "<UUID>"  // 123e4567-e89b-12d3-a456-426614174000
-	PlaceStr   = "<STR>"   // "quoted" or 'quoted' text, which may hold spaces
+	PlaceStr   = "<STR>"   // a "quoted" or 'quoted' value without whitespace
 	PlaceHost  = "<HOST>"  // host names of three or more labels holding a digit
 	PlaceEmail = "<EMAIL>" // someone@example.com
 	PlaceMAC   = "<MAC>"   // 52:54:00:12:34:56
@@ -709,14 +709,19 @@ func winPath(msg string, i int) int {
 	return j - i
 }
 
-// quoted returns the length of a quoted string at msg[i], quotes included,
+// quoted returns the length of a quoted value at msg[i], quotes included,
 // or 0. The closing quote is the first one within maxQuoted bytes that is
 // neither escaped with a backslash nor followed by a letter or digit (so
-// "don't" inside single quotes does not end them).
+// 'don't' does not end at its apostrophe). A quoted text with whitespace in
+// it is not a value but words (a request line "GET /x HTTP/1.1", a quoted
+// sentence), so it is left to be masked word by word like the rest.
 func quoted(msg string, i int) int {
 	q := msg[i]
 	lim := min(len(msg), i+maxQuoted)
 	for j := i + 1; j < lim; j++ {
+		if isSpace(msg[j]) {
+			return 0
+		}
 		if msg[j] == q && msg[j-1] != '\\' && (j+1 == len(msg) || !isAlnum(msg[j+1])) {
 			return j + 1 - i
 		}

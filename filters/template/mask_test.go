@@ -55,11 +55,13 @@ func TestMask(t *testing.T) {
 		{"key=path", "PWD=/home/alice ; COMMAND=/usr/bin/id", "PWD=<PATH> ; COMMAND=<PATH>", nil},
 		// Quoted strings.
 		{"double", `operation="open" name="/etc/shadow"`, "operation=<STR> name=<STR>", nil},
-		{"spaces", `said "hello there" ok`, "said <STR> ok", nil},
-		{"single", `file 'my file' gone`, "file <STR> gone", nil},
+		{"single", `file 'my-file.txt' gone`, "file <STR> gone", nil},
+		{"empty quotes", `user="" x`, "user=<STR> x", nil},
+		{"words in quotes", `said "hello there" ok`, `said "hello there" ok`, nil},
+		{"request line", `"GET /v2/servers/detail HTTP/1.1" status: 200`, `"GET <PATH> HTTP/<NUM>" status: <NUM>`, nil},
 		{"apostrophe", "Can't find child 6725", "Can't find child <NUM>", nil},
 		{"unclosed", `a "b c`, `a "b c`, nil},
-		{"escaped", `msg="load \"x.y\"..." type=z`, "msg=<STR> type=z", nil},
+		{"escaped", `msg="a\"x.y\"b" type=z`, "msg=<STR> type=z", nil},
 		// Durations.
 		{"durations", "a 250ms b 1.5s c 1h30m d 10min", "a <DUR> b <DUR> c <DUR> d <DUR>", nil},
 		{"not duration", "1st 5th 3rd", "<NUM>st <NUM>th <NUM>rd", nil},

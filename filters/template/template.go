@@ -11,11 +11,27 @@
 // and where they disagree the template says <*>.
 //
 // A template's ID is eight hex digits of a hash of the app and the template
-// text, so the same template has the same ID in every run and on every
-// machine. Because masking does the generalising up front, most messages
-// have their final template from their first line; the rest of the story
-// (a template can still generalise when a new word turns up where an old one
-// was) is told on Miner.Mine.
+// text (see ID), so the same template has the same ID in every run and on
+// every machine, whichever worker or Miner mined it. What can differ is
+// which template a message has: Drain's templates generalise as lines
+// arrive (a word becomes <*> when a second word turns up in its place), so
+// the first "Invalid user admin from <IP>" gets the ID of that text and,
+// once "Invalid user oracle from <IP>" has arrived, both get the ID of
+// "Invalid user <*> from <IP>". Three things keep that rare or harmless:
+//
+//   - masking does the generalising up front, so most shapes have their
+//     final template from their first line (in the public Loghub HDFS and
+//     Apache samples no template ever generalises);
+//   - MineKnown masks the values a decoder or a rule already found (user
+//     names, the main source of generalisation in security logs);
+//   - Seed loads the templates of an earlier run (a baseline), so a known
+//     shape has its settled ID from the first line, and Lookup maps an ID a
+//     template had before it generalised to the current one.
+//
+// The final templates usually do not depend on the order of the lines, but
+// they can: each line is compared with the templates as they are at that
+// moment, so another order can merge differently. The tests measure how
+// often shuffled orders disagree.
 package template
 
 import (
@@ -185,7 +201,7 @@ func New(opts Options) *Miner {
 // and PreviousID say so). Messages mined before keep the ID they were
 // given; Lookup resolves such a former ID to the template's current one.
 // Mine allocates nothing when the message's masked form has been seen
-// before.
+// before. The Match's strings stay valid after later calls.
 func (m *Miner) Mine(app, message string) Match {
 	return m.mine(app, message, nil)
 }
