@@ -74,7 +74,7 @@ func (a *appTree) search(m *Miner, key []byte, toks []span) (*cluster, float64) 
 	}
 	// A template with more than this many differing literal tokens cannot
 	// reach the threshold, whatever the rest says.
-	maxMiss := int((1 - m.opts.Similarity) * float64(len(toks)))
+	maxMiss := int((1-m.opts.Similarity)*float64(len(toks)) + 1e-9)
 	var best *cluster
 	bestSim := -1.0
 	for _, c := range nd.clusters {

@@ -284,7 +284,7 @@ func (m *Miner) app(name string) *appTree {
 	}
 	if len(m.apps) >= m.opts.MaxApps {
 		if _, ok := m.others[name]; !ok && len(m.others) < maxOthers {
-			m.others[name] = struct{}{}
+			m.others[strings.Clone(name)] = struct{}{} // name may alias a line's buffer
 		}
 		if a := m.apps[OtherApp]; a != nil {
 			return a
