@@ -365,6 +365,15 @@ func (m *Miner) Lookup(id string) (Template, bool) {
 	return c.describe(), true
 }
 
+// Resolve returns the current ID of the template whose ID is or was id, or
+// id itself when the Miner does not know it. It allocates nothing.
+func (m *Miner) Resolve(id string) string {
+	if c := m.byID[id]; c != nil {
+		return c.id
+	}
+	return id
+}
+
 // Templates returns the templates of app in the order they appeared
 // (nil for an app the Miner has not seen).
 func (m *Miner) Templates(app string) []Template {

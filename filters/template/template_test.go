@@ -65,6 +65,12 @@ func TestTemplateEvolution(t *testing.T) {
 	if !ok || tp.ID != b.ID || tp.Count != 3 || len(tp.Former) != 1 || tp.Former[0] != a.ID {
 		t.Errorf("Lookup(%s) = %+v, %v", a.ID, tp, ok)
 	}
+	if got := m.Resolve(a.ID); got != b.ID {
+		t.Errorf("Resolve(%s) = %s, want %s", a.ID, got, b.ID)
+	}
+	if got := m.Resolve("00000000"); got != "00000000" {
+		t.Errorf("Resolve of an unknown ID: %s", got)
+	}
 	// A shared key keeps its literal part.
 	m.Mine("pam", "authentication failure; logname= uid=0 euid=0 tty=ssh rhost=203.0.113.9 user=root")
 	r := m.Mine("pam", "authentication failure; logname= uid=0 euid=0 tty=ssh rhost=ec2-1-2-3-4.eu-west-1.compute.example.com user=alice")
