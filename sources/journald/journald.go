@@ -31,6 +31,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,10 +49,11 @@ import (
 // pipe before reading again.
 const gather = time.Millisecond
 
-// Default restart backoff bounds.
+// Default restart backoff bounds and directory poll interval.
 const (
 	DefaultMinBackoff = 250 * time.Millisecond
 	DefaultMaxBackoff = 10 * time.Second
+	DefaultDirPoll    = 2 * time.Second
 )
 
 // Options selects what journalctl reads. The zero value reads the whole
@@ -82,6 +84,9 @@ type Options struct {
 	// Journalctl is the program to run; empty means "journalctl" looked up
 	// in PATH.
 	Journalctl string
+	// DirPoll is how often Dir is listed, while following, for journal
+	// files journalctl did not open; zero means DefaultDirPoll.
+	DirPoll time.Duration
 	// MinBackoff and MaxBackoff bound the wait before a restart; zero
 	// means the defaults.
 	MinBackoff, MaxBackoff time.Duration
@@ -121,6 +126,9 @@ func New(name string, opts Options) *Source {
 	}
 	if opts.MaxBackoff <= 0 {
 		opts.MaxBackoff = DefaultMaxBackoff
+	}
+	if opts.DirPoll <= 0 {
+		opts.DirPoll = DefaultDirPoll
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -182,6 +190,13 @@ func (s *Source) Run(ctx context.Context, out chan<- sources.Batch) error {
 		if res.fatal != nil {
 			return res.fatal
 		}
+		if res.newFile != "" {
+			// journalctl --follow --directory does not open files that
+			// appear after it started (systemd 252): start it again.
+			first = false
+			s.notice(ctx, out, event.Notice, "journald: new journal file "+sanitize.String(filepath.Base(res.newFile))+"; reading it from the last entry read on")
+			continue
+		}
 		if first && res.entries == 0 && res.exitErr != nil {
 			return s.childError(res)
 		}
@@ -229,6 +244,9 @@ type result struct {
 	exitErr error
 	stderr  []string
 	fatal   error
+	// newFile is a journal file that appeared in Dir while following;
+	// journalctl was stopped to read it.
+	newFile string
 }
 
 // args builds journalctl's command line for the next run.
@@ -289,8 +307,8 @@ func command(ctx context.Context, path string, args []string) *exec.Cmd {
 
 // runOnce runs journalctl once and hands on what it prints until it ends
 // or ctx is cancelled.
-func (s *Source) runOnce(ctx context.Context, path string, out chan<- sources.Batch) (res result) {
-	ctx, cancel := context.WithCancel(ctx)
+func (s *Source) runOnce(parent context.Context, path string, out chan<- sources.Batch) (res result) {
+	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	cmd := command(ctx, path, s.args())
 	stdout, err := cmd.StdoutPipe()
@@ -324,21 +342,61 @@ func (s *Source) runOnce(ctx context.Context, path string, out chan<- sources.Ba
 		defer wg.Done()
 		res.stderr, held = s.readStderr(ctx, stderr, out)
 	}()
+	wctx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	if s.opts.Follow && s.opts.Dir != "" {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if res.newFile = s.watchDir(wctx); res.newFile != "" {
+				cancel() // stops journalctl
+			}
+		}()
+	}
 	res.entries, res.fatal = s.readEntries(ctx, stdout, out)
 	if res.fatal != nil {
 		cancel()
 	}
+	stopWatch()
 	wg.Wait()
 	res.exitErr = cmd.Wait()
 	if res.exitErr == nil {
 		for _, n := range held {
-			s.notice(ctx, out, n.Severity, n.Message)
+			s.notice(parent, out, n.Severity, n.Message)
 		}
 	}
 	s.mu.Lock()
 	s.pid = 0
 	s.mu.Unlock()
 	return res
+}
+
+// watchDir polls Dir for journal files that were not there when it was
+// called, until ctx ends; it returns the first new one, or "".
+func (s *Source) watchDir(ctx context.Context) string {
+	before, _, _ := journalFiles(s.opts.Dir)
+	known := make(map[string]bool, len(before))
+	for _, f := range before {
+		known[f] = true
+	}
+	t := time.NewTicker(s.opts.DirPoll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ""
+		case <-t.C:
+		}
+		now, _, _ := journalFiles(s.opts.Dir)
+		for _, f := range now {
+			// journald renames a full file to NAME@...journal and starts
+			// a new NAME.journal: both are new names, and either way the
+			// entries are in a file journalctl has not opened.
+			if !known[f] {
+				return f
+			}
+		}
+	}
 }
 
 // growPipe enlarges the pipe from journalctl to pipeSize (the default

@@ -268,12 +268,30 @@ func TestErrorsUsersCanActOn(t *testing.T) {
 }
 
 // TestFollowSurvivesKilledJournalctl follows a journal directory while
-// entries are appended to it, kills the journalctl child again and again
-// mid-stream, and checks that every entry arrives exactly once and each
-// restart was announced.
+// entries are appended to it, either to the same file or in a new file per
+// round (journalctl --follow --directory does not open new files itself),
+// kills the journalctl child again and again mid-stream, and checks that
+// every entry arrives exactly once and each restart was announced.
 func TestFollowSurvivesKilledJournalctl(t *testing.T) {
+	for _, newFiles := range []bool{false, true} {
+		name := "append"
+		if newFiles {
+			name = "new-files"
+		}
+		t.Run(name, func(t *testing.T) { followKilled(t, newFiles) })
+	}
+}
+
+func followKilled(t *testing.T, newFiles bool) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "follow.journal")
+	fileOf := func(round int) string {
+		if newFiles {
+			return filepath.Join(dir, fmt.Sprintf("round%d.journal", round))
+		}
+		return path
+	}
+	newFileNotices := 0
 	start := time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)
 	const rounds, per = 6, 5000
 	mk := func(round int) []journaltest.Entry {
@@ -285,12 +303,12 @@ func TestFollowSurvivesKilledJournalctl(t *testing.T) {
 		}
 		return es
 	}
-	if err := journaltest.Write(path, mk(0)); err != nil {
+	if err := journaltest.Write(fileOf(0), mk(0)); err != nil {
 		t.Fatal(err)
 	}
 	// With a unit match: --after-cursor with a match lost an entry
 	// before systemd 255.
-	src := New("journald", Options{Dir: dir, Units: []string{"sshd.service"}, Follow: true, MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond})
+	src := New("journald", Options{Dir: dir, Units: []string{"sshd.service"}, Follow: true, DirPoll: 50 * time.Millisecond, MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ch := make(chan sources.Batch, 4)
@@ -312,6 +330,9 @@ func TestFollowSurvivesKilledJournalctl(t *testing.T) {
 						t.Errorf("restart notice: %q", n.Message)
 					}
 				}
+				if strings.Contains(n.Message, "new journal file") {
+					newFileNotices++
+				}
 			}
 			for _, l := range b.Lines {
 				i := bytes.Index(l.Data, []byte("MESSAGE=seq "))
@@ -331,7 +352,7 @@ func TestFollowSurvivesKilledJournalctl(t *testing.T) {
 				}
 			}
 			if len(seen) == next*per && next < rounds {
-				if err := journaltest.Write(path, mk(next)); err != nil {
+				if err := journaltest.Write(fileOf(next), mk(next)); err != nil {
 					t.Fatal(err)
 				}
 				next++
@@ -371,7 +392,10 @@ func TestFollowSurvivesKilledJournalctl(t *testing.T) {
 	if kills == 0 || restarts < kills {
 		t.Errorf("%d kills, %d restart notices", kills, restarts)
 	}
-	t.Logf("%d entries, %d kills, %d restarts", len(seen), kills, restarts)
+	if newFiles && newFileNotices < rounds-1 {
+		t.Errorf("%d new-file notices for %d new files", newFileNotices, rounds-1)
+	}
+	t.Logf("%d entries, %d kills, %d restarts, %d new files read", len(seen), kills, restarts, newFileNotices)
 }
 
 // TestPartialAccessHint runs a stand-in journalctl that prints the hint
