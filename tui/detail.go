@@ -186,7 +186,7 @@ func (m *Model) sourcesView(width, height int) []string {
 		}
 		state := st.state(m.ended)
 		sp := p.muted
-		if state == "error" || state == "rotated" {
+		if state == "error" || state == "rotated" || state == "restarted" {
 			sp = p.warning
 		}
 		right := thousands(st.events) + " " + sp.render(state)

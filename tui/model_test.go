@@ -273,3 +273,24 @@ func TestSkippedIsShown(t *testing.T) {
 		t.Fatalf("header %q lacks the skipped count", head)
 	}
 }
+
+func TestSourceStates(t *testing.T) {
+	for _, tc := range []struct {
+		note string
+		sev  event.Severity
+		want string
+	}{
+		{"", event.Info, "following"},
+		{"journald: journalctl ended (killed); restarting it in 100ms after the last entry read (restart 1)", event.Warning, "restarted"},
+		{"auth.log was rotated; reading the new file", event.Notice, "rotated"},
+		{"cannot read /var/log/secure: permission denied", event.Warning, "error"},
+	} {
+		st := &sourceStat{events: 1}
+		if tc.note != "" {
+			st.notices, st.lastNote, st.lastSev = 1, tc.note, tc.sev
+		}
+		if got := st.state(false); got != tc.want {
+			t.Errorf("%q: state %q, want %q", tc.note, got, tc.want)
+		}
+	}
+}

@@ -36,8 +36,10 @@ type sourceStat struct {
 func (st *sourceStat) state(ended bool) string {
 	n := strings.ToLower(st.lastNote)
 	switch {
-	case st.notices > 0 && (st.lastSev <= event.Warning && strings.Contains(n, "cannot") || st.lastSev <= event.Err):
+	case st.notices > 0 && (st.lastSev <= event.Warning && strings.Contains(n, "cannot") || st.lastSev <= event.Err) && !strings.Contains(n, "restarting"):
 		return "error"
+	case st.notices > 0 && strings.Contains(n, "restarting"):
+		return "restarted"
 	case st.notices > 0 && strings.Contains(n, "rotat"):
 		return "rotated"
 	case ended:
