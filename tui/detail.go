@@ -190,6 +190,11 @@ func (m *Model) sourcesView(width, height int) []string {
 			sp = p.warning
 		}
 		right := thousands(st.events) + " " + sp.render(state)
+		if !st.last.Time.IsZero() {
+			if age := m.now().Sub(st.last.Time); age >= 0 {
+				right = shortAge(age) + " ago  " + right
+			}
+		}
 		rw := ansi.StringWidth(right)
 		n, _ := fit(strings.TrimPrefix(clean1(name), "file:"), max(width-rw-3, 4))
 		lines = append(lines, " "+n+spaces(width-2-ansi.StringWidth(n)-rw)+right)
@@ -197,15 +202,21 @@ func (m *Model) sourcesView(width, height int) []string {
 			note, _ := fit("  "+clean1(st.lastNote), width)
 			lines = append(lines, p.muted.render(note))
 		}
-		if !st.last.Time.IsZero() {
-			age := m.now().Sub(st.last.Time).Round(time.Second)
-			if age >= 0 {
-				l, _ := fit("  last event "+age.String()+" ago", width)
-				lines = append(lines, p.muted.render(l))
-			}
-		}
 	}
 	return padLines(lines, width, height)
 }
 
 func clean1(s string) string { return flatten(sanitize.String(s)) }
+
+// shortAge is a duration in its largest unit: 45s, 12m, 3h, 6d.
+func shortAge(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return strconv.Itoa(int(d/time.Second)) + "s"
+	case d < time.Hour:
+		return strconv.Itoa(int(d/time.Minute)) + "m"
+	case d < 48*time.Hour:
+		return strconv.Itoa(int(d/time.Hour)) + "h"
+	}
+	return strconv.Itoa(int(d/(24*time.Hour))) + "d"
+}

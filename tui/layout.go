@@ -66,6 +66,11 @@ func (m *Model) layout() layout {
 		}
 		if m.panes.sources {
 			n += 1 + len(m.stats.order)
+			for _, st := range m.stats.sources {
+				if st.lastNote != "" {
+					n++
+				}
+			}
 		}
 		l.bottom += min(n, max((avail-l.detailH)/2, 3))
 	}
@@ -183,7 +188,7 @@ func (m *Model) sideView(l layout, height int) []string {
 func (m *Model) sidePanes(width, height int) []string {
 	switch {
 	case m.panes.categories && m.panes.sources:
-		ch := height - min(height/2, len(m.stats.order)+1)
+		ch := height - min(height/2, m.sourcesLines())
 		return append(m.categoriesView(width, ch), m.sourcesView(width, height-ch)...)
 	case m.panes.categories:
 		return m.categoriesView(width, height)
@@ -310,4 +315,15 @@ func (m *Model) paletteView(height int) string {
 		b.WriteString(line + "\n")
 	}
 	return b.String()
+}
+
+// sourcesLines is how many lines the sources pane would like.
+func (m *Model) sourcesLines() int {
+	n := 1 + max(len(m.stats.order), 1)
+	for _, st := range m.stats.sources {
+		if st.lastNote != "" {
+			n++
+		}
+	}
+	return n
 }
