@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/vigil-sec/vigil/internal/yamlerr"
 )
 
 // known lists the top-level keys, in the order the unknown-key error names
@@ -33,7 +35,7 @@ func parse(name, dir string, data []byte) (File, error) {
 	f := File{Path: name}
 	var doc yaml.Node
 	if err := unmarshal(data, &doc); err != nil {
-		p.fail(yamlErrorLine(err), "%s", yamlErrorReason(err))
+		p.fail(yamlerr.Line(err), "%s", yamlerr.Reason(err))
 		return File{}, p.errs
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
@@ -288,32 +290,4 @@ func unmarshal(data []byte, n *yaml.Node) (err error) {
 		}
 	}()
 	return yaml.Unmarshal(data, n)
-}
-
-// yamlErrorLine finds the line in a yaml.v3 error ("yaml: line 3: ..."),
-// 1 when it names none.
-func yamlErrorLine(err error) int {
-	s := err.Error()
-	if i := strings.Index(s, "line "); i >= 0 {
-		j := i + 5
-		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
-			j++
-		}
-		if n, err := strconv.Atoi(s[i+5 : j]); err == nil {
-			return n
-		}
-	}
-	return 1
-}
-
-// yamlErrorReason is the error without the "yaml: line N: " prefix that
-// Error already puts in FILE:LINE form.
-func yamlErrorReason(err error) string {
-	s := strings.TrimPrefix(err.Error(), "yaml: ")
-	if strings.HasPrefix(s, "line ") {
-		if i := strings.Index(s, ": "); i >= 0 {
-			s = s[i+2:]
-		}
-	}
-	return "YAML: " + s
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/vigil-sec/vigil/internal/yamlerr"
 )
 
 // Source is one rule file: its name (used in error messages and in Explain)
@@ -136,7 +138,7 @@ func parseSource(src Source) (rs []*Rule, errs ErrorList) {
 	}
 	var doc yaml.Node
 	if err := unmarshal(src.Data, &doc); err != nil {
-		fail(yamlErrorLine(err), "%s", yamlErrorReason(err))
+		fail(yamlerr.Line(err), "%s", yamlerr.Reason(err))
 		return nil, errs
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {

@@ -494,34 +494,6 @@ func itemLines(n *yaml.Node) []int {
 	return lines
 }
 
-// yamlErrorLine finds the line in a yaml.v3 syntax error ("yaml: line 3:
-// ..."), 1 when it names none.
-func yamlErrorLine(err error) int {
-	s := err.Error()
-	if i := strings.Index(s, "line "); i >= 0 {
-		j := i + 5
-		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
-			j++
-		}
-		if n, err := strconv.Atoi(s[i+5 : j]); err == nil {
-			return n
-		}
-	}
-	return 1
-}
-
-// yamlErrorReason is the error without the "yaml: line N: " prefix that
-// Error already puts in FILE:LINE form.
-func yamlErrorReason(err error) string {
-	s := strings.TrimPrefix(err.Error(), "yaml: ")
-	if strings.HasPrefix(s, "line ") {
-		if i := strings.Index(s, ": "); i >= 0 {
-			s = s[i+2:]
-		}
-	}
-	return "YAML: " + s
-}
-
 // maxPrefixes bounds the literal starts anchoredPrefixes expands.
 const maxPrefixes = 16
 

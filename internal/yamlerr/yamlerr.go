@@ -1,0 +1,37 @@
+// Package yamlerr reads the line and the reason out of a go.yaml.in/yaml/v3
+// syntax error, so that the packages that load YAML files (rules, config)
+// can report it as FILE:LINE: reason like their other problems.
+package yamlerr
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Line finds the line in a yaml.v3 error ("yaml: line 3: ..."), 1 when it
+// names none.
+func Line(err error) int {
+	s := err.Error()
+	if i := strings.Index(s, "line "); i >= 0 {
+		j := i + 5
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if n, err := strconv.Atoi(s[i+5 : j]); err == nil {
+			return n
+		}
+	}
+	return 1
+}
+
+// Reason is the error without the "yaml: line N: " prefix, which the
+// caller puts in FILE:LINE form.
+func Reason(err error) string {
+	s := strings.TrimPrefix(err.Error(), "yaml: ")
+	if strings.HasPrefix(s, "line ") {
+		if i := strings.Index(s, ": "); i >= 0 {
+			s = s[i+2:]
+		}
+	}
+	return "YAML: " + s
+}
