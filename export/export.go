@@ -274,3 +274,22 @@ func appendTime(dst []byte, t time.Time, unknown string) []byte {
 	}
 	return event.AppendTime(dst, t.UTC())
 }
+
+// events writes one line per non-nil event with add, then flushes, and
+// returns how many it wrote; it stops at the first write error.
+func (o *out) events(events iter.Seq[*event.Event], add func([]byte, *event.Event) []byte) (int, error) {
+	n := 0
+	for e := range events {
+		if e == nil {
+			continue
+		}
+		o.buf = add(o.buf, e)
+		o.line()
+		n++
+		if o.err != nil {
+			return n, o.err
+		}
+	}
+	o.flush()
+	return n, o.err
+}

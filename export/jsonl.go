@@ -19,21 +19,9 @@ func writeJSONL(w io.Writer, h Header, events iter.Seq[*event.Event]) (int, erro
 	o := &out{w: w, buf: make([]byte, 0, flushAt+4096), body: sha256.New()}
 	o.buf = appendJSONHeader(o.buf, &h)
 	o.line()
-	n := 0
-	for e := range events {
-		if e == nil {
-			continue
-		}
-		o.buf = appendJSONEvent(o.buf, e)
-		o.line()
-		n++
-		if o.err != nil {
-			return n, o.err
-		}
-	}
-	o.flush()
-	if o.err != nil {
-		return n, o.err
+	n, err := o.events(events, appendJSONEvent)
+	if err != nil {
+		return n, err
 	}
 	o.buf = append(o.buf, `{"vigil_export_end":{"count":`...)
 	o.buf = strconv.AppendInt(o.buf, int64(n), 10)

@@ -46,21 +46,9 @@ func writeText(w io.Writer, h Header, events iter.Seq[*event.Event]) (int, error
 	meta("events", strconv.Itoa(h.Count))
 	meta("hash", hashNote)
 
-	n := 0
-	for e := range events {
-		if e == nil {
-			continue
-		}
-		o.buf = appendTextEvent(o.buf, e)
-		o.line()
-		n++
-		if o.err != nil {
-			return n, o.err
-		}
-	}
-	o.flush()
-	if o.err != nil {
-		return n, o.err
+	n, err := o.events(events, appendTextEvent)
+	if err != nil {
+		return n, err
 	}
 	o.buf = append(o.buf, "# end: "...)
 	o.buf = strconv.AppendInt(o.buf, int64(n), 10)
