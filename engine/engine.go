@@ -43,6 +43,11 @@ type Options struct {
 	// Now is the clock, for arrival times and live year inference; nil means
 	// time.Now. Tests inject a fixed clock.
 	Now func() time.Time
+	// MergeByTime interleaves the events of several sources by time (a
+	// k-way merge of their backlogs; a source that has caught up or
+	// stalls holds the others back at most 100 ms) instead of in arrival
+	// order. Each source's own order is kept.
+	MergeByTime bool
 	// Workers is how many goroutines decode and tag each source's batches
 	// in parallel; 0 means GOMAXPROCS. Events still leave in the order the
 	// source read them.
@@ -94,8 +99,20 @@ func (p *Pipeline) Run(ctx context.Context, srcs []sources.Source, out chan<- []
 		mu   sync.Mutex
 		errs []error
 	)
-	for _, src := range srcs {
+	// With several sources and MergeByTime, each source's decoded batches
+	// go to a merge that interleaves them by time; else straight out.
+	var merged []<-chan []event.Event
+	mergeDone := make(chan struct{})
+	if p.opts.MergeByTime && len(srcs) > 1 {
+		merged = make([]<-chan []event.Event, len(srcs))
+	}
+	for i, src := range srcs {
 		lines := make(chan sources.Batch, 4)
+		dst, number := out, true
+		if merged != nil {
+			c := make(chan []event.Event, 4)
+			merged[i], dst, number = c, c, false
+		}
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
@@ -115,10 +132,24 @@ func (p *Pipeline) Run(ctx context.Context, srcs []sources.Source, out chan<- []
 		}()
 		go func() {
 			defer wg.Done()
-			p.decodeLoop(ctx, lines, out)
+			if number {
+				p.decodeLoop(ctx, lines, dst, true)
+				return
+			}
+			defer close(dst)
+			p.decodeLoop(ctx, lines, dst, false)
 		}()
 	}
+	if merged != nil {
+		go func() {
+			defer close(mergeDone)
+			p.merge(ctx, merged, out)
+		}()
+	} else {
+		close(mergeDone)
+	}
 	wg.Wait()
+	<-mergeDone
 	return errors.Join(errs...)
 }
 
@@ -130,12 +161,12 @@ func (p *Pipeline) Run(ctx context.Context, srcs []sources.Source, out chan<- []
 // back in order before they leave: each batch gets a slot in a queue kept
 // in read order, a worker fills the slot, and the sender empties the slots
 // in queue order.
-func (p *Pipeline) decodeLoop(ctx context.Context, in <-chan sources.Batch, out chan<- []event.Event) {
+func (p *Pipeline) decodeLoop(ctx context.Context, in <-chan sources.Batch, out chan<- []event.Event, number bool) {
 	if p.opts.Workers <= 1 {
 		w := p.newWorker()
 		for b := range in {
 			if ctx.Err() == nil {
-				p.send(ctx, out, w.decode(&b))
+				p.send(ctx, out, w.decode(&b), number)
 			}
 		}
 		return
@@ -165,7 +196,7 @@ func (p *Pipeline) decodeLoop(ctx context.Context, in <-chan sources.Batch, out 
 	go func() {
 		defer close(sent)
 		for done := range order {
-			p.send(ctx, out, <-done)
+			p.send(ctx, out, <-done, number)
 		}
 	}()
 	for b := range in {
@@ -179,12 +210,15 @@ func (p *Pipeline) decodeLoop(ctx context.Context, in <-chan sources.Batch, out 
 	<-sent
 }
 
-// send numbers a decoded batch and hands it on, unless ctx has ended.
-func (p *Pipeline) send(ctx context.Context, out chan<- []event.Event, evs []event.Event) {
+// send numbers a decoded batch (unless the merge will) and hands it on,
+// unless ctx has ended.
+func (p *Pipeline) send(ctx context.Context, out chan<- []event.Event, evs []event.Event, number bool) {
 	if len(evs) == 0 || ctx.Err() != nil {
 		return
 	}
-	p.number(evs)
+	if number {
+		p.number(evs)
+	}
 	select {
 	case out <- evs:
 	case <-ctx.Done():

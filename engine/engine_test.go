@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -229,5 +230,99 @@ func TestFilterBypassesNotices(t *testing.T) {
 	evs := p.Decode(decode.New(decode.Options{}), &b)
 	if len(evs) != 1 || evs[0].Message != "file truncated" {
 		t.Fatalf("got %d events (%v), want just the notice", len(evs), evs)
+	}
+}
+
+// timedSource sends n lines stamped from start, one every step, in batches
+// of per lines, as RFC 5424 so times are exact.
+type timedSource struct {
+	name      string
+	n, per    int
+	start     time.Time
+	step      time.Duration
+	pauseEach time.Duration // a pause before each batch
+}
+
+func (s timedSource) Name() string { return s.name }
+
+func (s timedSource) Run(ctx context.Context, out chan<- sources.Batch) error {
+	for i := 0; i < s.n; i += s.per {
+		var lines []sources.Line
+		for j := i; j < min(i+s.per, s.n); j++ {
+			ts := s.start.Add(time.Duration(j) * s.step).Format(time.RFC3339Nano)
+			lines = append(lines, sources.Line{Data: []byte("<13>1 " + ts + " web1 app 1 - - " + s.name + " " + strconv.Itoa(j)), Offset: int64(j)})
+		}
+		if s.pauseEach > 0 {
+			time.Sleep(s.pauseEach)
+		}
+		select {
+		case out <- sources.Batch{Source: s.name, Lines: lines}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// TestMergeByTime reads two backlogs whose times interleave and checks the
+// merged stream is in time order, complete, each source in its own order,
+// with contiguous sequence numbers; a source that goes quiet does not hold
+// the other back.
+func TestMergeByTime(t *testing.T) {
+	start := time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)
+	for _, workers := range []int{1, 3} {
+		a := timedSource{name: "a", n: 3000, per: 100, start: start, step: 2 * time.Second}
+		b := timedSource{name: "b", n: 2000, per: 64, start: start.Add(time.Second), step: 3 * time.Second}
+		out := make(chan []event.Event, 8)
+		done := make(chan error, 1)
+		p := New(Options{Workers: workers, MergeByTime: true})
+		go func() { done <- p.Run(context.Background(), []sources.Source{a, b}, out) }()
+		var last time.Time
+		var seq uint64
+		next := map[string]int{}
+		for batch := range out {
+			for _, e := range batch {
+				if e.Time.Before(last) {
+					t.Fatalf("workers %d: %s at %v after %v", workers, e.Message, e.Time, last)
+				}
+				last = e.Time
+				if e.Seq != seq+1 {
+					t.Fatalf("workers %d: seq %d after %d", workers, e.Seq, seq)
+				}
+				seq = e.Seq
+				var src string
+				var n int
+				if _, err := fmt.Sscanf(e.Message, "%s %d", &src, &n); err != nil || n != next[src] {
+					t.Fatalf("workers %d: %q out of its source's order (want %d)", workers, e.Message, next[src])
+				}
+				next[src]++
+			}
+		}
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if next["a"] != 3000 || next["b"] != 2000 {
+			t.Fatalf("workers %d: got %v", workers, next)
+		}
+	}
+	// A source that stalls (as a followed file that has caught up) holds
+	// the other back at most about mergeWait per batch.
+	a := timedSource{name: "a", n: 20, per: 10, start: start, step: time.Second}
+	slow := timedSource{name: "s", n: 2, per: 1, start: start, step: time.Hour, pauseEach: 2 * time.Second}
+	out := make(chan []event.Event, 8)
+	p := New(Options{MergeByTime: true})
+	go func() { _ = p.Run(context.Background(), []sources.Source{a, slow}, out) }()
+	began := time.Now()
+	got := 0
+	for batch := range out {
+		got += len(batch)
+		if got >= 20 {
+			break
+		}
+	}
+	if d := time.Since(began); d > time.Second {
+		t.Fatalf("a stalled source held the other back for %v", d)
+	}
+	for range out {
 	}
 }

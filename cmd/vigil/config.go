@@ -140,6 +140,8 @@ func (c *Config) engineOptions(now time.Time) (engine.Options, error) {
 		return opts, usagef("--since %s is not before --until %s", c.Since, c.Until)
 	}
 	opts.Window = filters.TimeWindow{Since: since, Until: until}
+	// Several sources read together come out in time order.
+	opts.MergeByTime = true
 	q, err := query.Parse(c.Filter)
 	if err != nil {
 		return opts, filterError(c.Filter, err)
