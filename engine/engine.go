@@ -316,6 +316,7 @@ func (p *Pipeline) decodeBatch(dec *decode.Decoder, b *sources.Batch, cache *rul
 		case p.opts.Rules != nil:
 			p.opts.Rules.Apply(e)
 		}
+		defaultUnit(e)
 		if p.opts.Filter != nil && !p.opts.Filter.Match(e) {
 			evs = evs[:len(evs)-1]
 		}
@@ -342,5 +343,21 @@ func (p *Pipeline) number(evs []event.Event) {
 	first := end - uint64(len(evs)) + 1
 	for i := range evs {
 		evs[i].Seq = first + uint64(i)
+	}
+}
+
+// defaultUnit gives a journald entry that is about no unit in particular
+// (no UNIT=, and no unit named in its message by a rule) the unit that
+// wrote it as its unit, so `unit:ssh.service` finds sshd's own lines. It
+// runs after the rules, whose captures from the message are more specific.
+func defaultUnit(e *event.Event) {
+	if e.Fields == nil || (e.Format != decode.FormatJournalExport && e.Format != decode.FormatJournalJSON) {
+		return
+	}
+	if _, ok := e.Fields["unit"]; ok {
+		return
+	}
+	if u := e.Fields["systemd_unit"]; u != "" {
+		e.Fields["unit"] = u
 	}
 }

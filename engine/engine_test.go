@@ -326,3 +326,22 @@ func TestMergeByTime(t *testing.T) {
 	for range out {
 	}
 }
+
+func TestDefaultUnit(t *testing.T) {
+	for _, tc := range []struct {
+		format string
+		fields map[string]string
+		want   string
+	}{
+		{"journal-export", map[string]string{"systemd_unit": "ssh.service"}, "ssh.service"},
+		{"journal-json", map[string]string{"systemd_unit": "cron.service"}, "cron.service"},
+		{"journal-json", map[string]string{"systemd_unit": "systemd-journald.service", "unit": "app.service"}, "app.service"},
+		{"rfc3164", map[string]string{"systemd_unit": "x.service"}, ""},
+	} {
+		e := event.Event{Format: tc.format, Fields: tc.fields}
+		defaultUnit(&e)
+		if got := e.Fields["unit"]; got != tc.want {
+			t.Errorf("%s %v: unit %q, want %q", tc.format, tc.fields, got, tc.want)
+		}
+	}
+}
