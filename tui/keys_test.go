@@ -64,20 +64,9 @@ func typeText(s string) []tea.Msg {
 }
 
 func keys(ks ...string) []tea.Msg {
-	var out []tea.Msg
-	for _, k := range ks {
-		switch k {
-		case "enter":
-			out = append(out, tea.KeyPressMsg{Code: tea.KeyEnter})
-		case "esc":
-			out = append(out, tea.KeyPressMsg{Code: tea.KeyEscape})
-		case "tab":
-			out = append(out, tea.KeyPressMsg{Code: tea.KeyTab})
-		case "backspace":
-			out = append(out, tea.KeyPressMsg{Code: tea.KeyBackspace})
-		default:
-			out = append(out, keyMsg(k))
-		}
+	out := make([]tea.Msg, len(ks))
+	for i, k := range ks {
+		out[i] = keyMsg(k)
 	}
 	return out
 }
@@ -527,7 +516,7 @@ func TestEveryBindingActs(t *testing.T) {
 				for p := range m.b.marks {
 					before.b.marks[p] = struct{}{}
 				}
-				msg := keyFor(k)
+				msg := keyMsg(k)
 				nm, cmd := m.Update(msg)
 				after := nm.(Model)
 				if name == "quit" {
@@ -545,21 +534,4 @@ func TestEveryBindingActs(t *testing.T) {
 			})
 		}
 	}
-}
-
-// keyFor builds the key press for a binding's key name.
-func keyFor(k string) tea.KeyPressMsg {
-	switch k {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "left":
-		return tea.KeyPressMsg{Code: tea.KeyLeft}
-	case "right":
-		return tea.KeyPressMsg{Code: tea.KeyRight}
-	case "ctrl+p":
-		return tea.KeyPressMsg{Code: 'p', Mod: tea.ModCtrl}
-	}
-	return keyMsg(k)
 }
