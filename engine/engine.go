@@ -19,6 +19,7 @@ import (
 	"github.com/vigil-sec/vigil/event"
 	"github.com/vigil-sec/vigil/filters"
 	"github.com/vigil-sec/vigil/filters/rules"
+	"github.com/vigil-sec/vigil/filters/template"
 	"github.com/vigil-sec/vigil/sanitize"
 	"github.com/vigil-sec/vigil/sources"
 	"github.com/vigil-sec/vigil/sources/decode"
@@ -43,6 +44,9 @@ type Options struct {
 	// Now is the clock, for arrival times and live year inference; nil means
 	// time.Now. Tests inject a fixed clock.
 	Now func() time.Time
+	// Templates gives every event a message template ID (filters/template),
+	// mined after tagging so that captured users are masked.
+	Templates bool
 	// MergeByTime interleaves the events of several sources by time (a
 	// k-way merge of their backlogs; a source that has caught up or
 	// stalls holds the others back at most 100 ms) instead of in arrival
@@ -234,12 +238,18 @@ type worker struct {
 	// cache remembers what the rules did to recent messages (one per
 	// worker: a Cache is not shared).
 	cache *rules.Cache
+	// miner assigns message templates when Options.Templates is set (one
+	// per worker; a template's ID is a hash of its text, so workers agree).
+	miner *template.Miner
 }
 
 func (p *Pipeline) newWorker() *worker {
 	w := &worker{p: p, decoders: map[string]*decode.Decoder{}}
 	if p.opts.Rules != nil {
 		w.cache = rules.NewCache(p.opts.Rules)
+	}
+	if p.opts.Templates {
+		w.miner = template.New(template.Options{})
 	}
 	return w
 }
@@ -254,14 +264,14 @@ func (w *worker) decode(b *sources.Batch) []event.Event {
 		dec = decode.New(opts)
 		w.decoders[b.Source] = dec
 	}
-	return w.p.decodeBatch(dec, b, w.cache)
+	return w.p.decodeBatch(dec, b, w.cache, w.miner)
 }
 
 // Decode turns one batch of lines into events with dec, applying the time
 // window, the rules and the filter and numbering the result. It is
 // exported for benchmarks and for callers that drive a decoder themselves.
 func (p *Pipeline) Decode(dec *decode.Decoder, b *sources.Batch) []event.Event {
-	evs := p.decodeBatch(dec, b, nil)
+	evs := p.decodeBatch(dec, b, nil, nil)
 	p.number(evs)
 	return evs
 }
@@ -269,7 +279,7 @@ func (p *Pipeline) Decode(dec *decode.Decoder, b *sources.Batch) []event.Event {
 // decodeBatch is Decode without the numbering, which the pipeline does in
 // read order after parallel workers. The rules are applied through cache
 // when it is not nil.
-func (p *Pipeline) decodeBatch(dec *decode.Decoder, b *sources.Batch, cache *rules.Cache) []event.Event {
+func (p *Pipeline) decodeBatch(dec *decode.Decoder, b *sources.Batch, cache *rules.Cache, miner *template.Miner) []event.Event {
 	n := len(b.Notices) + len(b.Lines)
 	var evs []event.Event
 	if v, ok := p.free.Get().(*[]event.Event); ok && cap(*v) >= n {
@@ -317,6 +327,11 @@ func (p *Pipeline) decodeBatch(dec *decode.Decoder, b *sources.Batch, cache *rul
 			p.opts.Rules.Apply(e)
 		}
 		defaultUnit(e)
+		if miner != nil && e.Format != "notice" {
+			// Users the decoder or the rules found are variables, not words
+			// of the template.
+			e.Template = miner.MineKnown(e.App, e.Message, e.Fields["user"], e.Fields["target_user"]).ID
+		}
 		if p.opts.Filter != nil && !p.opts.Filter.Match(e) {
 			evs = evs[:len(evs)-1]
 		}

@@ -345,3 +345,35 @@ func TestDefaultUnit(t *testing.T) {
 		}
 	}
 }
+
+// TestTemplates: with Templates on, every decoded event gets a template ID,
+// the same in two runs and with any number of workers.
+func TestTemplates(t *testing.T) {
+	run := func(workers int) map[string]string {
+		out := make(chan []event.Event, 8)
+		p := New(Options{Workers: workers, Templates: true})
+		go func() { _ = p.Run(context.Background(), []sources.Source{batchSource{n: 500}}, out) }()
+		ids := map[string]string{}
+		for b := range out {
+			for _, e := range b {
+				if len(e.Template) != 8 {
+					t.Fatalf("event %q has template %q", e.Message, e.Template)
+				}
+				ids[e.Message] = e.Template
+			}
+		}
+		return ids
+	}
+	a, b := run(1), run(4)
+	if len(a) != 500 {
+		t.Fatalf("%d events", len(a))
+	}
+	for msg, id := range a {
+		if b[msg] != id {
+			t.Fatalf("%q: template %s with 1 worker, %s with 4", msg, id, b[msg])
+		}
+	}
+	if a["line 1"] != a["line 2"] {
+		t.Errorf("lines of one shape got templates %s and %s", a["line 1"], a["line 2"])
+	}
+}

@@ -129,6 +129,7 @@ func showTUI(ctx context.Context, c *Config, ui uiSettings, opts engine.Options,
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	opts.Filter = nil
+	opts.Templates = true // the detail pane, tpl: filters and "only this template"
 	ch := make(chan []event.Event, 16)
 	done := make(chan error, 1)
 	go func() { done <- engine.New(opts).Run(ctx, srcs, ch) }()

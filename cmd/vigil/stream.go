@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -59,6 +60,8 @@ func runStream(ctx context.Context, c *Config, args []string, stdin io.Reader, s
 	if err != nil {
 		return err
 	}
+	// The JSON event carries its template; a filter may ask for one.
+	opts.Templates = c.Format == "json" || strings.Contains(c.Filter, "tpl") || strings.Contains(c.Filter, "template")
 	log, closeLog, err := c.logger()
 	if err != nil {
 		return err
