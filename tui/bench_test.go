@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"testing"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -148,7 +147,7 @@ func BenchmarkFilter(b *testing.B) {
 				b.Fatal(err)
 			}
 			for b.Loop() {
-				work := m.b.request(&lens{q: lq}, time.Now())
+				work := m.b.request(&lens{q: lq})
 				if msg := work(); len(msg.idx) == 0 {
 					b.Fatal("nothing matched")
 				}

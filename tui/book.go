@@ -4,7 +4,6 @@ import (
 	"runtime"
 	"sort"
 	"sync"
-	"time"
 
 	"github.com/vigil-sec/vigil/event"
 	"github.com/vigil-sec/vigil/filters/query"
@@ -45,10 +44,9 @@ type book struct {
 // another goroutine; tail collects the matches among events that arrived
 // after the frozen it runs on.
 type pending struct {
-	gen   uint64
-	lens  *lens
-	tail  []uint64
-	start time.Time
+	gen  uint64
+	lens *lens
+	tail []uint64
 }
 
 // filterDoneMsg brings back the ring positions of the frozen's events
@@ -58,7 +56,6 @@ type filterDoneMsg struct {
 	idx  []uint64
 	hist *panes.Histogram
 	snap frozen // what idx was computed over
-	took time.Duration
 }
 
 func newBook(capacity int) *book {
@@ -153,21 +150,20 @@ func (b *book) evict(pos uint64) {
 
 // request starts computing lens l over the buffer and returns the work to
 // run off the UI goroutine. A newer request makes this one stale.
-func (b *book) request(l *lens, now time.Time) func() filterDoneMsg {
+func (b *book) request(l *lens) func() filterDoneMsg {
 	b.gen++
 	gen := b.gen
 	snap := b.ring.freeze()
-	b.pending = &pending{gen: gen, lens: l, start: now}
+	b.pending = &pending{gen: gen, lens: l}
 	q := l.q
 	return func() filterDoneMsg {
-		start := time.Now()
 		idx := filterSnapshot(&snap, q)
 		h := panes.NewHistogram()
 		for _, pos := range idx {
 			rec := snap.rec(pos)
 			h.Add(rec.timeOf(), snap.tables.tags[rec.tags].cats)
 		}
-		return filterDoneMsg{gen: gen, idx: idx, hist: h, snap: snap, took: time.Since(start)}
+		return filterDoneMsg{gen: gen, idx: idx, hist: h, snap: snap}
 	}
 }
 

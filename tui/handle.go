@@ -238,7 +238,7 @@ func (m *Model) setFilter(text string) tea.Cmd {
 		m.busy = ""
 		return nil
 	}
-	work := b.request(&lens{q: q}, m.now())
+	work := b.request(&lens{q: q})
 	m.busy = "filtering…"
 	return func() tea.Msg { return work() }
 }
