@@ -126,7 +126,7 @@ func (p *Pipeline) Run(ctx context.Context, srcs []sources.Source, out chan<- []
 				mu.Lock()
 				errs = append(errs, err)
 				mu.Unlock()
-				n := sources.Notice("source:"+sanitize.String(src.Name()), event.Err, sanitize.String(err.Error()))
+				n := sources.WithState(sources.Notice("source:"+sanitize.String(src.Name()), event.Err, sanitize.String(err.Error())), sources.StateError)
 				p.number([]event.Event{n})
 				select {
 				case out <- []event.Event{n}:

@@ -76,3 +76,23 @@ func Notice(source string, sev event.Severity, msg string, categories ...string)
 		Offset:     -1,
 	}
 }
+
+// StateField is the field of a notice that says what state the source is
+// in after it, for the UI's header and sources pane. Notices that change
+// nothing about the source leave it unset.
+const StateField = "source_state"
+
+// Source states a notice can report.
+const (
+	StateRotated   = "rotated"   // the file was rotated or re-created; following the new one
+	StateDeleted   = "deleted"   // the file is gone; waiting for it to come back
+	StatePolling   = "polling"   // changes are found by polling, not inotify
+	StateRestarted = "restarted" // the reader (journalctl) ended and was restarted
+	StateError     = "error"     // the source cannot be read at the moment
+)
+
+// WithState returns n saying the source is now in state.
+func WithState(n event.Event, state string) event.Event {
+	n.SetField(StateField, state)
+	return n
+}

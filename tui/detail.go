@@ -186,7 +186,7 @@ func (m *Model) sourcesView(width, height int) []string {
 		}
 		state := st.state(m.ended)
 		sp := p.muted
-		if state == "error" || state == "rotated" || state == "restarted" {
+		if state != "following" && state != "ended" {
 			sp = p.warning
 		}
 		right := thousands(st.events) + " " + sp.render(state)

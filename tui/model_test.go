@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/vigil-sec/vigil/event"
+	"github.com/vigil-sec/vigil/sources"
 	"github.com/vigil-sec/vigil/themes"
 )
 
@@ -275,22 +276,30 @@ func TestSkippedIsShown(t *testing.T) {
 }
 
 func TestSourceStates(t *testing.T) {
+	notice := func(state string) event.Event {
+		n := event.Event{Time: epoch, App: "vigil", Format: "notice", Message: "a notice", Source: "s", Offset: -1}
+		if state != "" {
+			n.SetField(sources.StateField, state)
+		}
+		return n
+	}
+	line := event.Event{Time: epoch, App: "sshd", Message: "a line", Source: "s", Offset: -1}
 	for _, tc := range []struct {
-		note string
-		sev  event.Severity
+		name string
+		evs  []event.Event
 		want string
 	}{
-		{"", event.Info, "following"},
-		{"journald: journalctl ended (killed); restarting it in 100ms after the last entry read (restart 1)", event.Warning, "restarted"},
-		{"auth.log was rotated; reading the new file", event.Notice, "rotated"},
-		{"cannot read /var/log/secure: permission denied", event.Warning, "error"},
+		{"lines only", []event.Event{line}, "following"},
+		{"restarted", []event.Event{line, notice(sources.StateRestarted), line}, "restarted"},
+		{"rotated", []event.Event{notice(sources.StateRotated)}, "rotated"},
+		{"error", []event.Event{line, notice(sources.StateError)}, "error"},
+		{"error, then lines again", []event.Event{notice(sources.StateError), line}, "following"},
+		{"a notice without a state", []event.Event{notice(sources.StateRotated), notice("")}, "rotated"},
 	} {
-		st := &sourceStat{events: 1}
-		if tc.note != "" {
-			st.notices, st.lastNote, st.lastSev = 1, tc.note, tc.sev
-		}
-		if got := st.state(false); got != tc.want {
-			t.Errorf("%q: state %q, want %q", tc.note, got, tc.want)
+		s := newStats()
+		s.add(tc.evs)
+		if got := s.sources["s"].state(false); got != tc.want {
+			t.Errorf("%s: state %q, want %q", tc.name, got, tc.want)
 		}
 	}
 }

@@ -2,9 +2,9 @@ package tui
 
 import (
 	"sort"
-	"strings"
 
 	"github.com/vigil-sec/vigil/event"
+	"github.com/vigil-sec/vigil/sources"
 )
 
 // maxSeen bounds each set of values remembered for the palette, so a scan
@@ -26,22 +26,20 @@ type stats struct {
 // sourceStat is what the sources pane shows for one source.
 type sourceStat struct {
 	events   uint64
-	notices  uint64 // log.integrity events: rotations, losses, truncations
+	notices  uint64 // the source's own notices (rotations, losses, ...)
 	lastNote string
-	lastSev  event.Severity
-	last     event.Event // Time only
+	// stateNote is the state the source's last notice that stated one
+	// reported (sources.StateField); a line read after an error or a
+	// deletion means the source is back.
+	stateNote string
+	last      event.Event // Time only
 }
 
-// state is a word for the source's condition, from its last notice.
+// state is a word for the source's condition.
 func (st *sourceStat) state(ended bool) string {
-	n := strings.ToLower(st.lastNote)
 	switch {
-	case st.notices > 0 && (st.lastSev <= event.Warning && strings.Contains(n, "cannot") || st.lastSev <= event.Err) && !strings.Contains(n, "restarting"):
-		return "error"
-	case st.notices > 0 && strings.Contains(n, "restarting"):
-		return "restarted"
-	case st.notices > 0 && strings.Contains(n, "rotat"):
-		return "rotated"
+	case st.stateNote != "":
+		return st.stateNote
 	case ended:
 		return "ended"
 	}
@@ -102,13 +100,19 @@ func (s *stats) add(evs []event.Event) {
 		if e.Truncated > 0 {
 			s.truncated++
 		}
-		if e.Format == "notice" {
-			if e.HasCategory(event.CategoryLogIntegrity) {
-				s.losses++
+		if e.Format != "notice" {
+			if st.stateNote == sources.StateError || st.stateNote == sources.StateDeleted {
+				st.stateNote = ""
 			}
-			st.notices++
-			st.lastNote = e.Message
-			st.lastSev = e.Severity
+			continue
+		}
+		if e.HasCategory(event.CategoryLogIntegrity) {
+			s.losses++
+		}
+		st.notices++
+		st.lastNote = e.Message
+		if state := e.Fields[sources.StateField]; state != "" {
+			st.stateNote = state
 		}
 	}
 }

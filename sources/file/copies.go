@@ -372,7 +372,7 @@ func (fw *follower) truncated(ctx context.Context, t *tracked, off int64, truncs
 	} else {
 		msg += fmt.Sprintf("; at least %d bytes skipped (rewritten before it was seen, the rest is unknown)", skipped)
 	}
-	fw.notice(event.Warning, true, msg, map[string]string{
+	fw.notice(event.Warning, true, sources.StateRotated, msg, map[string]string{
 		"skipped_bytes":   strconv.FormatInt(skipped, 10),
 		"offset":          strconv.FormatInt(off, 10),
 		"skipped_known":   strconv.FormatBool(known),

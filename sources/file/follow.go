@@ -154,7 +154,7 @@ func (fw *follower) scan() {
 		if cur := fw.newest(); cur != nil && !fw.gone {
 			if cfi, err := cur.f.Stat(); err == nil && links(cfi) == 0 {
 				fw.gone = true
-				fw.notice(event.Warning, true, fmt.Sprintf("%s was deleted; waiting for it to be re-created", sanitize.String(fw.path)), nil)
+				fw.notice(event.Warning, true, sources.StateDeleted, fmt.Sprintf("%s was deleted; waiting for it to be re-created", sanitize.String(fw.path)), nil)
 			}
 		}
 	default:
@@ -203,10 +203,10 @@ func (fw *follower) adopt(fi os.FileInfo) {
 	prev := fw.newest()
 	switch {
 	case fw.gone:
-		fw.notice(event.Notice, true, fmt.Sprintf("%s was re-created; following the new file", sanitize.String(fw.path)), nil)
+		fw.notice(event.Notice, true, sources.StateRotated, fmt.Sprintf("%s was re-created; following the new file", sanitize.String(fw.path)), nil)
 	case prev != nil:
 		if pfi, err := prev.f.Stat(); err == nil && links(pfi) == 0 {
-			fw.notice(event.Warning, true, fmt.Sprintf("%s was deleted and re-created; following the new file", sanitize.String(fw.path)), nil)
+			fw.notice(event.Warning, true, sources.StateRotated, fmt.Sprintf("%s was deleted and re-created; following the new file", sanitize.String(fw.path)), nil)
 		}
 	}
 	fw.gone = false
@@ -243,7 +243,7 @@ func (fw *follower) ensureWatches() {
 		if err := fw.hub.watch(d, fw.events); err != nil {
 			if !fw.inotifyW {
 				fw.inotifyW = true
-				fw.notice(event.Warning, false, fmt.Sprintf("cannot watch %s for changes (%v); polling every %s instead",
+				fw.notice(event.Warning, false, sources.StatePolling, fmt.Sprintf("cannot watch %s for changes (%v); polling every %s instead",
 					sanitize.String(d), err, fw.opts.PollInterval), nil)
 			}
 		}
@@ -256,18 +256,21 @@ func (fw *follower) report(msg string) {
 		return
 	}
 	fw.problem = msg
-	fw.notice(event.Warning, false, msg, nil)
+	fw.notice(event.Warning, false, sources.StateError, msg, nil)
 }
 
 // notice queues a notice for the next batch. Findings about the log itself
 // (deletion, truncation: integrity true) carry event.CategoryLogIntegrity;
 // findings about our ability to watch it do not.
-func (fw *follower) notice(sev event.Severity, integrity bool, msg string, fields map[string]string) {
+func (fw *follower) notice(sev event.Severity, integrity bool, state, msg string, fields map[string]string) {
 	var n event.Event
 	if integrity {
 		n = sources.Notice(fw.name, sev, msg, event.CategoryLogIntegrity)
 	} else {
 		n = sources.Notice(fw.name, sev, msg)
+	}
+	if state != "" {
+		n = sources.WithState(n, state)
 	}
 	for k, v := range fields {
 		n.SetField(k, v)

@@ -101,6 +101,6 @@ func (g *globSource) Run(ctx context.Context, out chan<- sources.Batch) error {
 
 // warn sends a warning notice about one match of the pattern.
 func (g *globSource) warn(ctx context.Context, out chan<- sources.Batch, path string, err error) {
-	n := sources.Notice(sourceName(path), event.Warning, fmt.Sprintf("cannot read %s", sanitize.String(err.Error())))
+	n := sources.WithState(sources.Notice(sourceName(path), event.Warning, fmt.Sprintf("cannot read %s", sanitize.String(err.Error()))), sources.StateError)
 	send(ctx, out, sources.Batch{Source: sourceName(path), Live: g.opts.Follow, Notices: []event.Event{n}})
 }

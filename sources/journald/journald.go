@@ -225,7 +225,7 @@ func (s *Source) Run(ctx context.Context, out chan<- sources.Batch) error {
 		if s.cursor != "" {
 			where = "after the last entry read, so nothing is lost or repeated"
 		}
-		s.notice(ctx, out, event.Warning, fmt.Sprintf("journald: journalctl ended (%s); restarting it in %s %s (restart %d)", why, backoff.Round(time.Millisecond), where, s.restarts))
+		s.sendNotice(ctx, out, sources.WithState(sources.Notice(s.tag, event.Warning, fmt.Sprintf("journald: journalctl ended (%s); restarting it in %s %s (restart %d)", why, backoff.Round(time.Millisecond), where, s.restarts)), sources.StateRestarted))
 		s.opts.Logger.Debug("journalctl restart", "reason", why, "backoff", backoff, "cursor", s.cursor)
 		t := time.NewTimer(backoff)
 		select {
@@ -509,7 +509,11 @@ func (s *Source) send(ctx context.Context, out chan<- sources.Batch, lines []sou
 
 // notice sends one notice, unless ctx ends first.
 func (s *Source) notice(ctx context.Context, out chan<- sources.Batch, sev event.Severity, msg string, categories ...string) {
-	n := sources.Notice(s.tag, sev, msg, categories...)
+	s.sendNotice(ctx, out, sources.Notice(s.tag, sev, msg, categories...))
+}
+
+// sendNotice hands one notice on.
+func (s *Source) sendNotice(ctx context.Context, out chan<- sources.Batch, n event.Event) {
 	select {
 	case out <- sources.Batch{Source: s.tag, Live: s.live.Load(), Format: decode.FormatJournalExport, Notices: []event.Event{n}}:
 	case <-ctx.Done():
