@@ -31,7 +31,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
+
+	"github.com/vigil-sec/vigil/internal/yamlerr"
 )
 
 // File is the content of a config file. Zero values mean "not set".
@@ -94,28 +95,7 @@ func (e *Error) Error() string {
 }
 
 // ErrorList is every problem Parse found, in file order.
-type ErrorList []*Error
-
-// Error returns the problems one a line.
-func (l ErrorList) Error() string {
-	var b strings.Builder
-	for i, e := range l {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(e.Error())
-	}
-	return b.String()
-}
-
-// Unwrap returns the problems, for errors.As.
-func (l ErrorList) Unwrap() []error {
-	errs := make([]error, len(l))
-	for i, e := range l {
-		errs[i] = e
-	}
-	return errs
-}
+type ErrorList = yamlerr.List[*Error]
 
 // DefaultPath returns where the config file lives:
 // $XDG_CONFIG_HOME/vigil/config.yaml, or ~/.config/vigil/config.yaml when

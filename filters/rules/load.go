@@ -7,7 +7,6 @@ import (
 	"os"
 	"path"
 	"sort"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -106,29 +105,8 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s:%d: rule %q: %s", e.File, e.Line, e.Rule, e.Reason)
 }
 
-// ErrorList is every problem Load found, in file and line order.
-type ErrorList []*Error
-
-// Error returns the problems one per line.
-func (l ErrorList) Error() string {
-	var b strings.Builder
-	for i, e := range l {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(e.Error())
-	}
-	return b.String()
-}
-
-// Unwrap returns the problems, for errors.As.
-func (l ErrorList) Unwrap() []error {
-	errs := make([]error, len(l))
-	for i, e := range l {
-		errs[i] = e
-	}
-	return errs
-}
+// ErrorList is every problem Load found, in file order.
+type ErrorList = yamlerr.List[*Error]
 
 // parseSource decodes one file into yaml.v3's node tree, which keeps line
 // numbers, and compiles each rule from it.

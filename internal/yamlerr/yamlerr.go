@@ -35,3 +35,28 @@ func Reason(err error) string {
 	}
 	return "YAML: " + s
 }
+
+// List is every problem a loader found, in file order, as one error:
+// the problems one per line, each reachable with errors.As.
+type List[E error] []E
+
+// Error returns the problems one per line.
+func (l List[E]) Error() string {
+	var b strings.Builder
+	for i, e := range l {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the problems, for errors.Is and errors.As.
+func (l List[E]) Unwrap() []error {
+	errs := make([]error, len(l))
+	for i, e := range l {
+		errs[i] = e
+	}
+	return errs
+}
