@@ -217,13 +217,7 @@ func TestJournaldFollowKillChild(t *testing.T) {
 	start := time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)
 	const rounds, per = 5, 4000
 	mk := func(round int) []journaltest.Entry {
-		var es []journaltest.Entry
-		for i := range per {
-			n := round*per + i
-			es = append(es, journaltest.SyslogEntry(start.Add(time.Duration(n)*time.Millisecond), "web1", "sshd", "42",
-				fmt.Sprintf("seq %d Failed password for root from 203.0.113.9 port 22 ssh2", n), "55555555555555555555555555555555", int64(n+1)*1000))
-		}
-		return es
+		return journaltest.Numbered(start, round*per, per, "55555555555555555555555555555555")
 	}
 	if err := journaltest.Write(path, mk(0)); err != nil {
 		t.Fatal(err)

@@ -187,6 +187,18 @@ func SyslogEntry(t time.Time, host, app, pid, msg, boot string, mono int64) Entr
 	}
 }
 
+// Numbered returns entries from to from+n-1 of a numbered stream of sshd
+// failures one millisecond apart from start, each message starting with
+// "seq N", for tests that count what arrives.
+func Numbered(start time.Time, from, n int, boot string) []Entry {
+	es := make([]Entry, 0, n)
+	for i := from; i < from+n; i++ {
+		es = append(es, SyslogEntry(start.Add(time.Duration(i)*time.Millisecond), "web1", "sshd", "42",
+			fmt.Sprintf("seq %d Failed password for root from 203.0.113.9 port 22 ssh2", i), boot, int64(i+1)*1000))
+	}
+	return es
+}
+
 // Generated returns n entries of loggen's server under attack, starting
 // at start, all of boot.
 func Generated(n int, seed uint64, start time.Time, boot string) ([]Entry, error) {

@@ -295,13 +295,7 @@ func followKilled(t *testing.T, newFiles bool) {
 	start := time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)
 	const rounds, per = 6, 5000
 	mk := func(round int) []journaltest.Entry {
-		var es []journaltest.Entry
-		for i := range per {
-			n := round*per + i
-			es = append(es, journaltest.SyslogEntry(start.Add(time.Duration(n)*time.Millisecond), "web1", "sshd", "42",
-				fmt.Sprintf("seq %d Failed password for root from 203.0.113.9 port 22 ssh2", n), "33333333333333333333333333333333", int64(n+1)*1000))
-		}
-		return es
+		return journaltest.Numbered(start, round*per, per, "33333333333333333333333333333333")
 	}
 	if err := journaltest.Write(fileOf(0), mk(0)); err != nil {
 		t.Fatal(err)
