@@ -35,6 +35,10 @@ type cluster struct {
 	former []string
 	// overflow marks an app's overflow template.
 	overflow bool
+	// frozen marks a seeded template that must not generalise
+	// (Options.FreezeSeeded): it takes only the messages it covers as it
+	// is.
+	frozen bool
 }
 
 // newCluster makes a template of the masked tokens toks, whose bytes are at
@@ -57,32 +61,70 @@ func newCluster(app, text string, toks []span, base int) *cluster {
 // Among equally similar templates the oldest wins, so the answer depends
 // only on the messages seen and their order.
 func (a *appTree) search(m *Miner, key []byte, toks []span) (*cluster, float64) {
-	nd := a.roots[len(toks)]
-	for d := 0; nd != nil && d < min(m.opts.Depth, len(toks)); d++ {
-		t := toks[d]
-		var next *node
-		if t.kind == kindConst {
-			next = nd.children[string(key[t.start:t.end])]
-		}
-		if next == nil {
-			next = nd.wild
-		}
-		nd = next
-	}
+	// A template whose leading token generalised, or was seeded with <*>
+	// there, sits on the wild branch even when messages have a literal
+	// word there, so both branches are searched where both exist (at most
+	// 2^Depth leaves, and only for a message the cache has not seen).
+	s := searchState{m: m, key: key, toks: toks, bestSim: -1,
+		maxMiss: int((1-m.opts.Similarity)*float64(len(toks)) + 1e-9)}
+	s.walk(a.roots[len(toks)], 0)
+	return s.best, s.bestSim
+}
+
+// searchState is one search's inputs and best answer so far.
+type searchState struct {
+	m       *Miner
+	key     []byte
+	toks    []span
+	maxMiss int
+	best    *cluster
+	bestSim float64
+}
+
+func (s *searchState) walk(nd *node, d int) {
 	if nd == nil {
-		return nil, 0
+		return
 	}
-	// A template with more than this many differing literal tokens cannot
-	// reach the threshold, whatever the rest says.
-	maxMiss := int((1-m.opts.Similarity)*float64(len(toks)) + 1e-9)
-	var best *cluster
-	bestSim := -1.0
-	for _, c := range nd.clusters {
-		if s := c.similarity(key, toks, maxMiss); s > bestSim {
-			best, bestSim = c, s
+	if d == min(s.m.opts.Depth, len(s.toks)) {
+		for _, c := range nd.clusters {
+			sim := c.similarity(s.key, s.toks, s.maxMiss)
+			if c.frozen && sim >= 0 && !c.covers(s.key, s.toks) {
+				continue
+			}
+			if sim > s.bestSim {
+				s.best, s.bestSim = c, sim
+			}
+		}
+		return
+	}
+	if t := s.toks[d]; t.kind == kindConst {
+		if next := nd.children[string(s.key[t.start:t.end])]; next != nil {
+			s.walk(next, d+1)
+			if !s.m.seeded {
+				return
+			}
 		}
 	}
-	return best, bestSim
+	s.walk(nd.wild, d+1)
+}
+
+// covers reports whether the template takes the message as it is, without
+// generalising a token.
+func (c *cluster) covers(key []byte, toks []span) bool {
+	for i, t := range toks {
+		switch c.kinds[i] {
+		case kindWild:
+		case kindPartial:
+			if !c.fits(i, key[t.start:t.end]) {
+				return false
+			}
+		default:
+			if c.toks[i] != string(key[t.start:t.end]) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // full reports whether the leaf the tokens lead to holds MaxTemplatesPerLeaf

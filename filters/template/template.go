@@ -74,6 +74,12 @@ type Options struct {
 	// the cache is emptied when either is reached.
 	MaxCached      int
 	MaxCachedBytes int
+	// FreezeSeeded keeps seeded templates as they are: a message joins one
+	// only if it fits it without generalising a word; one that differs
+	// starts a template of its own. A baseline's templates then keep their
+	// IDs, and a new shape of message gets a new template instead of
+	// widening a known one.
+	FreezeSeeded bool
 }
 
 // OtherApp is the app name under which apps beyond Options.MaxApps are
@@ -179,6 +185,10 @@ type Miner struct {
 	messages, generalisations, overflow uint64
 	others                              map[string]struct{}
 	templates, cacheBytes               int
+	// seeded is set once a template has been seeded: searches then also
+	// look on the wild branch, where seeded templates with a <*> near the
+	// start sit.
+	seeded bool
 }
 
 // New returns a Miner with opts (zero fields take their defaults).
@@ -320,7 +330,9 @@ func (m *Miner) Seed(app, text string) string {
 		off += len(f) + 1
 	}
 	c := newCluster(a.name, text, toks, 0)
+	c.frozen = m.opts.FreezeSeeded
 	a.add(m, c)
+	m.seeded = true
 	m.templates++
 	if _, dup := m.byID[id]; !dup {
 		m.byID[id] = c

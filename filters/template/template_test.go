@@ -3,6 +3,7 @@ package template
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -264,5 +265,53 @@ func TestTemplatesListsInOrder(t *testing.T) {
 	}
 	if m.Templates("none") != nil {
 		t.Error("templates for an unknown app")
+	}
+}
+
+func TestFreezeSeeded(t *testing.T) {
+	// Learn templates the way a baseline does, then seed a fresh Miner
+	// with them, frozen.
+	learn := New(Options{})
+	for _, msg := range []string{
+		"alpha queue drained",
+		"Accepted password for alice from 10.0.0.1 port 5000 ssh2",
+	} {
+		learn.MineKnown("app", msg, "alice")
+	}
+	m := New(Options{FreezeSeeded: true})
+	for _, tpl := range learn.Templates("app") {
+		m.Seed("app", tpl.Text)
+	}
+	// A template with <*> in its leading words (past MaxChildren, say)
+	// sits on the wild branch of the prefix tree.
+	m.Seed("app", "<*> job done in <NUM> steps")
+	tests := []struct {
+		msg      string
+		want     string // the template text, "" for "a new one"
+		newShape bool
+	}{
+		// Seeded with <*> first: found on the wild branch though a
+		// literal "alpha" branch exists.
+		{"alpha job done in 9 steps", "<*> job done in <NUM> steps", false},
+		{"gamma job done in 1 steps", "<*> job done in <NUM> steps", false},
+		{"alpha queue drained", "alpha queue drained", false},
+		{"Accepted password for bob from 10.0.0.2 port 5001 ssh2", "Accepted password for <USER> from <IP> port <NUM> ssh<NUM>", false},
+		// A new word where the seeded template has a literal: a template
+		// of its own, and the seeded one keeps its text and ID.
+		{"Accepted publickey for bob from 10.0.0.2 port 5001 ssh2", "Accepted publickey for <USER> from <IP> port <NUM> ssh<NUM>", true},
+		{"Accepted password for carol from 10.0.0.3 port 5002 ssh2", "Accepted password for <USER> from <IP> port <NUM> ssh<NUM>", false},
+	}
+	for _, tt := range tests {
+		var known []string
+		if f := strings.Fields(tt.msg); f[0] == "Accepted" {
+			known = append(known, f[3])
+		}
+		got := m.MineKnown("app", tt.msg, known...)
+		if got.Template != tt.want || got.New != tt.newShape || got.Generalised {
+			t.Errorf("%q: got %q new=%v generalised=%v, want %q new=%v", tt.msg, got.Template, got.New, got.Generalised, tt.want, tt.newShape)
+		}
+		if !tt.newShape && got.ID != ID("app", tt.want) {
+			t.Errorf("%q: ID %s, want the seeded %s", tt.msg, got.ID, ID("app", tt.want))
+		}
 	}
 }
