@@ -25,7 +25,7 @@ var events = []event.Event{
 		Fields:     map[string]string{"user": "alice", "src_ip": "10.1.2.3"},
 		Categories: []string{"auth.success"}, Rules: []string{"ssh-accepted"},
 		Template: "b0b0", Source: "file:/var/log/auth.log", Format: "rfc3164",
-		Deviations: []event.Deviation{{Kind: "out_of_hours"}},
+		Deviations: []event.Deviation{{Kind: "out_of_hours", Key: "alice@web2"}},
 	},
 	2: {
 		Host: "web1", App: "sudo", Severity: event.Notice,
@@ -45,7 +45,7 @@ var events = []event.Event{
 		Message:    "GET /admin HTTP/1.1 403",
 		Fields:     map[string]string{"user": "John Smith", "src_ip": "2001:db8::7", "status": "403", "dst_ip": "::ffff:192.168.1.5"},
 		Categories: []string{"access.denied"},
-		Deviations: []event.Deviation{{Kind: "new_value"}, {Kind: "rate_high"}},
+		Deviations: []event.Deviation{{Kind: "new_value", Key: "user=John Smith"}, {Kind: "rate_high", Key: "nginx 'GET <*>' on WEB3"}},
 		Source:     "file:/var/log/nginx/access.log", Format: "access",
 	},
 	5: {
@@ -94,6 +94,20 @@ func TestMatch(t *testing.T) {
 		{"dev:rate_high", "4"},
 		{"dev:rate_*", "4"},
 		{"-dev:", "0235"},
+		{"devkey:alice@web2", "1"},
+		{"devkey:ALICE@WEB2", "1"},
+		{"devkey:alice", ""},
+		{"devkey:*web*", "14"},
+		{"devkey:*WEB3", "4"},
+		{`devkey:"user=john smith"`, "4"},
+		{`devkey:"nginx 'GET <*>' on WEB3"`, "4"}, // quoted: the * is literal
+		{`devkey:"nginx*"`, ""},
+		{"devkey:*", "14"},
+		{`devkey:""`, "0235"},
+		{"-devkey:*web2", "02345"},
+		{"devkey~^user=", "4"},
+		{"dev:rate_high devkey:nginx*", "4"},
+		{"dev:out_of_hours devkey:nginx*", ""},
 		{"host:web1", "02"},
 		{"host:web3", "4"},
 		{"host:web*", "0124"},
@@ -186,6 +200,7 @@ func TestMatchDoesNotAllocate(t *testing.T) {
 	for _, s := range []string{
 		"failed root", `"session opened"`, "/ssh.*root/i", "cat:auth.*", "user:root",
 		"src_ip:10.0.0.0/8", "src_ip:10.1.2.3", "user~^al", "-sev>=err dev:", "pid:*",
+		"dev:rate_high devkey:nginx*", `devkey:"user=john smith"`,
 		`(cat:auth.* OR sev>=err) -user:root "session opened"`,
 	} {
 		q := MustParse(s)

@@ -314,6 +314,7 @@ const (
 	listCategories listKind = iota
 	listRules
 	listDeviations // the Kind of each deviation
+	listDevKeys    // the Key of each deviation
 )
 
 // listNode matches when any element of a list matches.
@@ -342,6 +343,12 @@ func (n *listNode) match(e *event.Event) bool {
 				return true
 			}
 		}
+	case listDevKeys:
+		for i := range e.Deviations {
+			if n.m.matchString(e.Deviations[i].Key) {
+				return true
+			}
+		}
 	}
 	return false
 }
@@ -349,7 +356,7 @@ func (n *listNode) match(e *event.Event) bool {
 func (n *listNode) cost() int { return 3 + n.m.cost() }
 
 func (n *listNode) String() string {
-	return [...]string{"cat", "rule", "dev"}[n.kind] + ":" + n.m.String()
+	return [...]string{"cat", "rule", "dev", "devkey"}[n.kind] + ":" + n.m.String()
 }
 
 // devAnyNode matches an event with at least one deviation.

@@ -225,6 +225,8 @@ func (p *parser) field(t token, neg bool) (node, error) {
 		n = &listNode{kind: listRules, m: m}
 	case "dev", "deviation":
 		n = &listNode{kind: listDeviations, m: m}
+	case "devkey":
+		n = &listNode{kind: listDevKeys, m: m}
 	default:
 		f := field{kind: fieldMap, name: t.name}
 		if a, ok := fieldAliases[lname]; ok {

@@ -6,6 +6,7 @@
 //	/ssh.*root/i                 an RE2 regex on the message; \/ is a slash; i ignores case
 //	cat:auth.*  rule:ssh-*       a category or rule of the event (* globs)
 //	tpl:a41f0c2e  dev:  dev:rate_high   template; any deviation; a deviation kind
+//	devkey:sshd*  devkey:"a b"   a deviation's key (* globs; quoted values are literal)
 //	host:web1  user:"john smith" a field, equal ignoring case, * globs; quoted values are literal
 //	user:*  user:""              the field is set and non-empty; missing or empty
 //	src_ip:10.0.0.0/8            an address field inside a CIDR prefix
@@ -15,8 +16,11 @@
 //
 // Keywords are upper-case only: "or" and "and" are words to search for.
 // NOT binds tighter than AND, AND tighter than OR. Field names other than
-// host, app, pid, msg (message), source, format, cat, rule, tpl, dev and
-// sev (severity, level) look up the event's Fields.
+// host, app, pid, msg (message), source, format, cat, rule, tpl, dev,
+// devkey and sev (severity, level) look up the event's Fields. dev and
+// devkey each look at every deviation of the event on its own: dev:rate_high
+// devkey:x matches an event with a rate_high deviation and a deviation
+// keyed x, which are the same deviation unless the event has several.
 //
 // A Query is compiled once by Parse, which also simplifies it; Match does
 // no I/O, reads no clock and allocates nothing.
