@@ -100,18 +100,16 @@ func (r *ring) push(e *event.Event) {
 }
 
 // pushAll appends evs. When evs alone is longer than the capacity, only its
-// tail is copied: the head would be evicted by the same call anyway (and is
-// reported to onEvict without being stored).
+// tail is copied: the head would be evicted by the same call anyway, so it
+// is never stored, and never reported to onEvict (which reads the record
+// being evicted: the head has none, and its slots may not even exist yet).
 func (r *ring) pushAll(evs []event.Event) {
 	if uint64(len(evs)) > r.capacity {
 		skip := uint64(len(evs)) - r.capacity
 		if r.onEvict != nil {
-			// What the ring holds now goes, then the head of evs.
+			// Everything the ring holds now goes.
 			for pos := r.first(); pos < r.end(); pos++ {
 				r.onEvict(pos)
-			}
-			for i := range skip {
-				r.onEvict(r.total + i)
 			}
 		}
 		// Renumber so that the stored tail keeps its positions and the

@@ -56,6 +56,28 @@ func TestRingPushAllLongerThanCapacity(t *testing.T) {
 	}
 }
 
+// TestBookBatchLongerThanCapacity hands the book batches longer than the
+// whole ring, first to an empty one: only what the ring held is reported
+// evicted, and the counts match what it holds.
+func TestBookBatchLongerThanCapacity(t *testing.T) {
+	for _, held := range []int{0, 4, 10} {
+		b := newBook(10)
+		var evicted []uint64
+		b.ring.onEvict = func(pos uint64) { evicted = append(evicted, pos); b.evict(pos) }
+		b.ingest(events(0, held))
+		b.ingest(events(held, 25))
+		if b.ring.len() != 10 || b.ring.first() != uint64(held+15) {
+			t.Fatalf("held %d: len %d first %d", held, b.ring.len(), b.ring.first())
+		}
+		if len(evicted) != held {
+			t.Errorf("held %d: %d evictions reported (%v), want one per event held", held, len(evicted), evicted)
+		}
+		if n := b.all.Total(); n != 10 {
+			t.Errorf("held %d: histogram counts %d events, the ring holds 10", held, n)
+		}
+	}
+}
+
 // TestSnapshotWhileIngesting reads snapshots on other goroutines (filter,
 // search, export do) while the UI goroutine keeps pushing into a full ring,
 // so chunks are overwritten and intern tables grow. Run with -race.
