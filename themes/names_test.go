@@ -139,6 +139,7 @@ func uiStyles(th Theme) map[string]string {
 		"selection": th.Selection().Render("x"), "match": th.Match().Render("x"),
 		"mark": th.Mark().Render("x"), "border": th.Border().Render("x"),
 		"error": th.Error().Render("x"), "bar": th.Bar().Render("x"),
+		"deviation": th.Deviation().Render("x"),
 	}
 	for s := event.Emerg; s <= event.Debug; s++ {
 		m["sev-"+s.String()] = th.Severity(s).Render("x")
@@ -151,7 +152,7 @@ func uiStyles(th Theme) map[string]string {
 
 func TestUITokensStyled(t *testing.T) {
 	for _, th := range allVariants() {
-		for _, k := range []string{"selection", "match", "mark", "border", "error", "bar"} {
+		for _, k := range []string{"selection", "match", "mark", "border", "error", "bar", "deviation"} {
 			if out := uiStyles(th)[k]; out == "x" {
 				t.Errorf("%s: %s is unstyled", th.Name, k)
 			}
@@ -159,6 +160,9 @@ func TestUITokensStyled(t *testing.T) {
 		st := uiStyles(th)
 		if st["selection"] == st["match"] {
 			t.Errorf("%s: selection and search hits look the same", th.Name)
+		}
+		if !th.Monochrome() && th.Palette.Deviation == nil {
+			t.Errorf("%s: no Deviation colour", th.Name)
 		}
 		if th.Monochrome() != (th.Name == "mono") {
 			t.Errorf("%s: Monochrome() = %v", th.Name, th.Monochrome())
@@ -219,6 +223,7 @@ func TestHighContrastRatios(t *testing.T) {
 		check("foreground", p.Foreground, 15)
 		check("muted", p.Muted, 7)
 		check("accent", p.Accent, 7)
+		check("deviation", p.Deviation, 7)
 		for w, fg := range p.Weight {
 			check("weight "+string('0'+rune(w)), fg, 7)
 		}
@@ -260,6 +265,7 @@ func TestColorBlindSafe(t *testing.T) {
 		p := th.Palette
 		var cols []color.Color
 		cols = append(cols, p.Weight[:]...)
+		cols = append(cols, p.Deviation)
 		for s := range p.Severity {
 			if p.Severity[s] != nil {
 				cols = append(cols, p.Severity[s])

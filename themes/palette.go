@@ -39,6 +39,9 @@ type Palette struct {
 	MatchFg, MatchBg color.Color
 	// Mark colours the glyph of a marked event.
 	Mark color.Color
+	// Deviation colours the marker of an event with baseline deviations
+	// (a glyph and the kind of the first), and the deviations pane.
+	Deviation color.Color
 	// Border colours pane borders and pane titles.
 	Border color.Color
 	// Error colours inline errors, such as a query that does not parse.

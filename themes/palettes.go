@@ -32,6 +32,7 @@ func Dark() Theme {
 		MatchFg:     c("#000000"),
 		MatchBg:     c("#ffd75f"),
 		Mark:        c("#d787ff"),
+		Deviation:   c("#5fd7af"),
 		Border:      c("#5f5f6f"),
 		Error:       c("#ff5f5f"),
 		BarFg:       c("#d0d0d0"),
@@ -64,6 +65,7 @@ func Light() Theme {
 		MatchFg:     c("#000000"),
 		MatchBg:     c("#ffd75f"),
 		Mark:        c("#8700af"),
+		Deviation:   c("#00875f"),
 		Border:      c("#a8a8a8"),
 		Error:       c("#c00000"),
 		BarFg:       c("#262626"),
@@ -75,7 +77,8 @@ func Light() Theme {
 // weights stay distinct through labels and text attributes: reverse video
 // for emerg..err, bold for warning, faint for debug. The UI tokens are
 // attributes too: selection and status bar in reverse, search hits bold and
-// underlined, errors bold in reverse, borders faint.
+// underlined, errors bold in reverse, borders faint, deviation markers bold
+// (their glyph says what they are).
 func Mono() Theme {
 	t := New("mono", Palette{})
 	s := &t.styles

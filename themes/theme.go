@@ -55,6 +55,7 @@ type styles struct {
 	severity                     [8]lipgloss.Style
 	weight                       [3]lipgloss.Style
 	selection, match, mark       lipgloss.Style
+	deviation                    lipgloss.Style
 	border, err, bar             lipgloss.Style
 }
 
@@ -103,6 +104,7 @@ func New(name string, p Palette) Theme {
 		s.match = s.match.Underline(true)
 	}
 	s.mark = fg(p.Mark).Bold(true)
+	s.deviation = fg(p.Deviation).Bold(true)
 	s.border = fg(p.Border)
 	s.err = fg(p.Error).Bold(true)
 	s.bar = fg(p.BarFg)
@@ -215,6 +217,11 @@ func (t Theme) Match() lipgloss.Style { return t.styles.match }
 
 // Mark is the style of the glyph of a marked event.
 func (t Theme) Mark() lipgloss.Style { return t.styles.mark }
+
+// Deviation is the style of the marker of an event with baseline
+// deviations and of the deviations pane's kinds. Callers must draw the
+// marker's glyph too: colour alone never says an event deviates.
+func (t Theme) Deviation() lipgloss.Style { return t.styles.deviation }
 
 // Border is the style of pane borders and pane titles.
 func (t Theme) Border() lipgloss.Style { return t.styles.border }
