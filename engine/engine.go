@@ -52,6 +52,12 @@ type Options struct {
 	// stalls holds the others back at most 100 ms) instead of in arrival
 	// order. Each source's own order is kept.
 	MergeByTime bool
+	// Detect, when set, sees every event after everything above, on one
+	// goroutine and in the order events leave (a baseline detector: it
+	// mines templates itself and attaches deviations). The Filter then
+	// runs after it, so a query can ask for deviations, and the worker
+	// miners of Templates are not used.
+	Detect Detector
 	// Workers is how many goroutines decode and tag each source's batches
 	// in parallel; 0 means GOMAXPROCS. Events still leave in the order the
 	// source read them.
@@ -63,6 +69,16 @@ type Options struct {
 // allocate.
 type Matcher interface {
 	Match(e *event.Event) bool
+}
+
+// Detector is the last stage of a pipeline, called from one goroutine.
+// Process may change the batch's events in place and returns the batch to
+// send on, which may be a new slice with events of its own added; Tick is
+// called about once a second with the wall clock and returns events to
+// send (or nil).
+type Detector interface {
+	Process(evs []event.Event) []event.Event
+	Tick(now time.Time) []event.Event
 }
 
 // Pipeline connects sources to one output channel.
@@ -97,6 +113,55 @@ func New(opts Options) *Pipeline {
 // as a notice event and returned, joined with the other failures, at the
 // end. The receiver owns each batch it gets.
 func (p *Pipeline) Run(ctx context.Context, srcs []sources.Source, out chan<- []event.Event) error {
+	if p.opts.Detect == nil {
+		return p.run(ctx, srcs, out, true)
+	}
+	mid := make(chan []event.Event, 4)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		p.detect(ctx, mid, out)
+	}()
+	err := p.run(ctx, srcs, mid, false)
+	<-done
+	return err
+}
+
+// detect is the last stage when Options.Detect is set: the detector, then
+// the filter, then the numbering. It closes out when in closes.
+func (p *Pipeline) detect(ctx context.Context, in <-chan []event.Event, out chan<- []event.Event) {
+	defer close(out)
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		var evs []event.Event
+		select {
+		case b, ok := <-in:
+			if !ok {
+				return
+			}
+			evs = p.opts.Detect.Process(b)
+		case now := <-tick.C:
+			evs = p.opts.Detect.Tick(now)
+		}
+		if f := p.opts.Filter; f != nil {
+			kept := evs[:0]
+			for i := range evs {
+				// Sources' notices bypass the filter, as they do without
+				// a detector.
+				if evs[i].Format == "notice" || f.Match(&evs[i]) {
+					kept = append(kept, evs[i])
+				}
+			}
+			evs = kept
+		}
+		p.send(ctx, out, evs, true)
+	}
+}
+
+// run is Run without a detector stage. It numbers the events when number
+// is set and closes out.
+func (p *Pipeline) run(ctx context.Context, srcs []sources.Source, out chan<- []event.Event, numbering bool) error {
 	defer close(out)
 	var (
 		wg   sync.WaitGroup
@@ -112,10 +177,10 @@ func (p *Pipeline) Run(ctx context.Context, srcs []sources.Source, out chan<- []
 	}
 	for i, src := range srcs {
 		lines := make(chan sources.Batch, 4)
-		dst, number := out, true
+		dst, toMerge := out, false
 		if merged != nil {
 			c := make(chan []event.Event, 4)
-			merged[i], dst, number = c, c, false
+			merged[i], dst, toMerge = c, c, true
 		}
 		wg.Add(2)
 		go func() {
@@ -127,7 +192,9 @@ func (p *Pipeline) Run(ctx context.Context, srcs []sources.Source, out chan<- []
 				errs = append(errs, err)
 				mu.Unlock()
 				n := sources.WithState(sources.Notice("source:"+sanitize.String(src.Name()), event.Err, sanitize.String(err.Error())), sources.StateError)
-				p.number([]event.Event{n})
+				if numbering {
+					p.number([]event.Event{n})
+				}
 				select {
 				case out <- []event.Event{n}:
 				case <-ctx.Done():
@@ -136,8 +203,8 @@ func (p *Pipeline) Run(ctx context.Context, srcs []sources.Source, out chan<- []
 		}()
 		go func() {
 			defer wg.Done()
-			if number {
-				p.decodeLoop(ctx, lines, dst, true)
+			if !toMerge {
+				p.decodeLoop(ctx, lines, dst, numbering)
 				return
 			}
 			defer close(dst)
@@ -147,7 +214,7 @@ func (p *Pipeline) Run(ctx context.Context, srcs []sources.Source, out chan<- []
 	if merged != nil {
 		go func() {
 			defer close(mergeDone)
-			p.merge(ctx, merged, out)
+			p.merge(ctx, merged, out, numbering)
 		}()
 	} else {
 		close(mergeDone)
@@ -248,7 +315,7 @@ func (p *Pipeline) newWorker() *worker {
 	if p.opts.Rules != nil {
 		w.cache = rules.NewCache(p.opts.Rules)
 	}
-	if p.opts.Templates {
+	if p.opts.Templates && p.opts.Detect == nil {
 		w.miner = template.New(template.Options{})
 	}
 	return w
@@ -316,6 +383,11 @@ func (p *Pipeline) decodeBatch(dec *decode.Decoder, b *sources.Batch, cache *rul
 			e.Fields = spare
 		}
 		e.Source = b.Source
+		if b.Live {
+			e.Arrival = now
+		} else {
+			e.Arrival = time.Time{}
+		}
 		if window && !p.opts.Window.Match(e) {
 			evs = evs[:len(evs)-1]
 			continue
@@ -332,7 +404,7 @@ func (p *Pipeline) decodeBatch(dec *decode.Decoder, b *sources.Batch, cache *rul
 			// of the template.
 			e.Template = miner.MineKnown(e.App, e.Message, e.Fields["user"], e.Fields["target_user"]).ID
 		}
-		if p.opts.Filter != nil && !p.opts.Filter.Match(e) {
+		if p.opts.Filter != nil && p.opts.Detect == nil && !p.opts.Filter.Match(e) {
 			evs = evs[:len(evs)-1]
 		}
 	}

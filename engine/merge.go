@@ -37,7 +37,7 @@ type mergeInput struct {
 // Output batches are new slices: the input batches are left to the
 // garbage collector, not recycled, because recycling reuses their fields
 // maps, which the copied events still hold.
-func (p *Pipeline) merge(ctx context.Context, chans []<-chan []event.Event, out chan<- []event.Event) {
+func (p *Pipeline) merge(ctx context.Context, chans []<-chan []event.Event, out chan<- []event.Event, number bool) {
 	in := make([]*mergeInput, len(chans))
 	for i, c := range chans {
 		in[i] = &mergeInput{ch: c}
@@ -47,7 +47,9 @@ func (p *Pipeline) merge(ctx context.Context, chans []<-chan []event.Event, out 
 		if len(batch) == 0 {
 			return
 		}
-		p.number(batch)
+		if number {
+			p.number(batch)
+		}
 		select {
 		case out <- batch:
 		case <-ctx.Done():

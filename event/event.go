@@ -48,6 +48,9 @@ type Event struct {
 	Raw []byte
 	// Deviations are baseline findings for this event.
 	Deviations []Deviation
+	// Arrival is when a live source read the line (zero for lines of a
+	// backlog or history), to tell a host's clock from its delivery.
+	Arrival time.Time
 }
 
 // Deviation is one baseline finding attached to an event.

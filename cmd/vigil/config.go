@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/vigil-sec/vigil/baseline"
 	"github.com/vigil-sec/vigil/engine"
 	"github.com/vigil-sec/vigil/filters"
 	"github.com/vigil-sec/vigil/filters/query"
@@ -30,6 +31,7 @@ type Config struct {
 	InputFormat  string
 	LogFile      string
 	RuleFiles    []string
+	Baseline     string
 
 	// journald (stream, scan, the UI; not demo).
 	Units        []string
@@ -59,6 +61,7 @@ func addEventFlags(cmd *cobra.Command, c *Config) {
 	f.StringVar(&c.InputFormat, "input-format", "", "decode every source as this format instead of detecting it: "+fmt.Sprint(decode.Formats()))
 	f.StringVar(&c.LogFile, "log-file", "", "write vigil's own diagnostic log to this file")
 	f.StringArrayVar(&c.RuleFiles, "rules", nil, "extra tagging rule file (YAML), after the built-in rules and rules.d; may be repeated")
+	f.StringVar(&c.Baseline, "baseline", "", "flag what departs from this baseline (from vigil baseline learn)")
 }
 
 // addJournalFlags registers the journald flags of the commands that read
@@ -151,6 +154,13 @@ func (c *Config) engineOptions(now time.Time) (engine.Options, error) {
 	}
 	if opts.Rules, err = c.loadRules(); err != nil {
 		return opts, err
+	}
+	if c.Baseline != "" {
+		b, err := baseline.Load(c.Baseline)
+		if err != nil {
+			return opts, usagef("--baseline: %v", err)
+		}
+		opts.Detect = baseline.NewDetector(baseline.Options{Baseline: b})
 	}
 	return opts, nil
 }

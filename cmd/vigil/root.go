@@ -73,7 +73,7 @@ Try "vigil demo" to see it on a built-in scenario.`,
 			stopProfile()
 		}
 	}
-	cmd.AddCommand(newStreamCmd(stdin, stdout), newScanCmd(stdin, stdout, stderr), newDemoCmd(stdin, stdout), newRulesCmd(stdin, stdout), newVersionCmd())
+	cmd.AddCommand(newStreamCmd(stdin, stdout), newScanCmd(stdin, stdout, stderr), newDemoCmd(stdin, stdout), newRulesCmd(stdin, stdout), newBaselineCmd(stdin, stdout, stderr), newVersionCmd())
 	for _, sub := range cmd.Commands() {
 		sub.SilenceUsage = true
 		sub.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })

@@ -87,7 +87,7 @@ func runScan(ctx context.Context, c *Config, top int, args []string, stdin io.Re
 
 	b := report.New(report.Options{Top: top})
 	var seen atomic.Int64
-	stop := showProgress(stderr, &seen)
+	stop := showProgress(stderr, "scanning", &seen)
 	runErr := collect(ctx, engine.New(opts), srcs, func(e *event.Event) {
 		b.Add(e)
 	}, &seen)
@@ -135,10 +135,10 @@ func collect(ctx context.Context, p *engine.Pipeline, srcs []sources.Source, fn 
 	return <-done
 }
 
-// showProgress writes "scanned N events (R/s)" to w every quarter second
-// while the scan runs, when w is a terminal. The returned func stops it
-// and clears the line.
-func showProgress(w io.Writer, seen *atomic.Int64) func() {
+// showProgress writes "LABEL: N events, R/s" to w every quarter second
+// while a command reads its sources, when w is a terminal. The returned
+// func stops it and clears the line.
+func showProgress(w io.Writer, label string, seen *atomic.Int64) func() {
 	f, ok := w.(*os.File)
 	if !ok || !isTerminal(f) {
 		return func() {}
@@ -161,7 +161,7 @@ func showProgress(w io.Writer, seen *atomic.Int64) func() {
 			case <-tick.C:
 				n := seen.Load()
 				rate := float64(n) / time.Since(start).Seconds()
-				fmt.Fprintf(w, "\r\x1b[Kscanning: %s events, %s/s", humanCount(float64(n)), humanCount(rate))
+				fmt.Fprintf(w, "\r\x1b[K%s: %s events, %s/s", label, humanCount(float64(n)), humanCount(rate))
 				shown = true
 			}
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/vigil-sec/vigil/baseline"
 	"github.com/vigil-sec/vigil/engine"
 	"github.com/vigil-sec/vigil/event"
 	"github.com/vigil-sec/vigil/sanitize"
@@ -247,7 +248,33 @@ func (w *eventWriter) appendText(dst []byte, e *event.Event) []byte {
 		}
 		dst = append(dst, ' ')
 	}
+	if len(e.Deviations) > 0 {
+		// Baseline findings: their kinds in braces before the message,
+		// and each one's reason on a line of its own (a finding of its
+		// own says its reason as its message).
+		start := len(dst)
+		dst = append(dst, '{')
+		for i := range e.Deviations {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, e.Deviations[i].Kind...)
+		}
+		dst = append(dst, '}')
+		if w.theme != nil {
+			dst = append(dst[:start], w.theme.Category(themes.High).Render(string(dst[start:]))...)
+		}
+		dst = append(dst, ' ')
+	}
 	dst = append(dst, e.Message...)
+	if e.Source != baseline.SourceName {
+		for i := range e.Deviations {
+			dst = append(dst, "\n    "...)
+			dst = append(dst, e.Deviations[i].Kind...)
+			dst = append(dst, ": "...)
+			dst = append(dst, e.Deviations[i].Reason...)
+		}
+	}
 	if w.raw && e.Raw != nil {
 		dst = append(dst, "\n    raw: "...)
 		dst = sanitize.Append(dst, e.Raw)

@@ -1,0 +1,1046 @@
+package baseline
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/vigil-sec/vigil/event"
+	"github.com/vigil-sec/vigil/filters/template"
+)
+
+// SourceName is the Source of the events a Detector makes for findings tied
+// to no single event, and AppName their App.
+const (
+	SourceName = "baseline"
+	AppName    = "vigil-baseline"
+)
+
+// Deviation kinds.
+const (
+	KindNewTemplate = "new_template"
+	KindRateHigh    = "rate_high"
+	KindRateLow     = "rate_low"
+	KindNewValue    = "new_value"
+	KindOutOfHours  = "out_of_hours"
+	KindSilence     = "silence"
+	KindClockSkew   = "clock_skew"
+)
+
+// Kinds lists the deviation kinds in the order people read them.
+var Kinds = []string{KindNewTemplate, KindRateHigh, KindRateLow, KindNewValue, KindOutOfHours, KindSilence, KindClockSkew}
+
+// Thresholds. They are deliberately plain, so a reason can say them.
+const (
+	// minBurst is the fewest events in five minutes that can be a
+	// rate_high: fewer is never news, whatever the baseline says.
+	minBurst = 10
+	// A rate_high needs more than twice the usual five-minute ceiling,
+	// plus burstSlack.
+	burstSlack = 5
+	// A rate_low needs an hour of week in which the key had at least
+	// lowMin events in every calendar hour learnt, and fewer than a
+	// quarter of the least of them now.
+	lowMin = 20
+	// Silence needs a gap longer than quietFactor times the longest gap
+	// learnt at those hours, and at least minSilence.
+	quietFactor = 3
+	minSilence  = 15 * 60
+	// Silence is judged only for hosts and sources with at least
+	// minQuietEvents events over at least a day of history: fewer say
+	// nothing about their gaps.
+	minQuietEvents = 200
+	minQuietSpan   = 24 * 3600
+	// A user needs minActive learnt logins and privileged commands before
+	// their hours count as known.
+	minActive = 10
+	// out_of_hours fires again for a user only after rearmOutOfHours.
+	rearmOutOfHours = 2 * 3600
+	// clock_skew needs skewRun events in a row off by more than the limit.
+	skewRun = 3
+	// A rate_low is judged this long after its hour ends, so events that
+	// arrive a little late still count.
+	hourGrace = 120
+)
+
+// Options configures a Detector.
+type Options struct {
+	// Baseline is what normal looks like. Nil means learn first: the
+	// Detector learns until its events span Warmup, then detects.
+	Baseline *Baseline
+	// Location is the zone hours of the week are counted in when there is
+	// no Baseline (a Baseline names its own); nil means time.Local.
+	Location *time.Location
+	// Warmup is how much event time to learn from without a Baseline
+	// (default 24h).
+	Warmup time.Duration
+	// SkewLimit is how far a live event's time may be from its arrival
+	// before it counts towards clock_skew (default 5 minutes).
+	SkewLimit time.Duration
+}
+
+// Status is what a Detector is doing, for a status line.
+type Status struct {
+	// Learning is set while the Detector warms up without a Baseline;
+	// Learned is the event time learnt so far and Warmup the target.
+	Learning        bool
+	Learned, Warmup time.Duration
+	// Events counts the events seen, Deviating those with a finding and
+	// Findings the findings.
+	Events, Deviating, Findings uint64
+}
+
+func (s Status) String() string {
+	if s.Learning {
+		left := (s.Warmup - s.Learned).Round(time.Minute)
+		return "baseline: warming up, " + shortDuration(left) + " left"
+	}
+	if s.Findings == 1 {
+		return "baseline: 1 deviation"
+	}
+	return "baseline: " + strconv.FormatUint(s.Findings, 10) + " deviations"
+}
+
+// Detector compares events with a Baseline. Process and Tick must be
+// called from one goroutine; Status is safe for concurrent use.
+type Detector struct {
+	opts    Options
+	b       *Baseline
+	learner *Learner
+	clk     *clock
+	miner   *template.Miner
+
+	hosts map[string]*hostDet
+	srcs  map[string]*sourceDet
+	users map[string]*userDet
+	// fired remembers new_template and new_value keys already reported.
+	fired map[string]struct{}
+
+	now       int64 // the event-time clock, Unix seconds
+	lastCheck int64 // the minute of the last silence check
+	openHour  int64 // start of the hour being counted for rate_low
+	openHow   int
+	last      *hostDet
+	lastS     *sourceDet
+	live      bool
+
+	pending []event.Event // findings made by the current event
+
+	events, deviating, findings atomic.Uint64
+	learned                     atomic.Int64
+}
+
+type hostDet struct {
+	name     string
+	h        *Host // nil for a host the baseline does not know
+	cov      [HoursPerWeek]uint16
+	total    keyDet
+	cats     map[string]*keyDet
+	tpls     map[string]*keyDet
+	last     int64
+	silent   bool
+	lowFired map[string]bool
+	skewN    int
+	skewed   bool
+}
+
+type sourceDet struct {
+	name   string
+	s      *Source
+	last   int64
+	silent bool
+}
+
+type userDet struct {
+	lastOdd int64 // when out_of_hours last fired
+}
+
+// keyDet is the live state of one rate key.
+type keyDet struct {
+	s   *Series
+	win window
+	// hour counts of the hour being counted and the one before.
+	hs [2]int64
+	hn [2]uint32
+	// the five-minute ceiling and threshold for thrHow.
+	thrHow    int
+	ceil, thr uint32
+	fired     bool
+	// known is set for a template the baseline knows on the host's group.
+	known bool
+	// key names the key in findings: "tpl:ID", "cat:ID", or "" for the
+	// host's total.
+	key string
+}
+
+// NewDetector returns a Detector.
+func NewDetector(opts Options) *Detector {
+	if opts.Warmup <= 0 {
+		opts.Warmup = 24 * time.Hour
+	}
+	if opts.SkewLimit <= 0 {
+		opts.SkewLimit = 5 * time.Minute
+	}
+	if opts.Location == nil {
+		opts.Location = time.Local
+	}
+	d := &Detector{opts: opts}
+	if opts.Baseline != nil {
+		d.load(opts.Baseline)
+	} else {
+		d.learner = NewLearner(opts.Location, Caps{})
+	}
+	return d
+}
+
+// load starts detecting against b.
+func (d *Detector) load(b *Baseline) {
+	b.init()
+	loc, err := time.LoadLocation(b.Zone)
+	if err != nil || b.Zone == "" {
+		loc = d.opts.Location
+	}
+	d.b = b
+	d.learner = nil
+	d.clk = newClock(loc)
+	d.miner = template.New(template.Options{FreezeSeeded: true})
+	// Seeded in a fixed order, so ties between templates resolve alike in
+	// every run.
+	ids := make([]string, 0, len(b.Templates))
+	for id := range b.Templates {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		t := b.Templates[id]
+		d.miner.Seed(t.App, t.Text)
+	}
+	d.hosts = make(map[string]*hostDet)
+	d.srcs = make(map[string]*sourceDet)
+	d.users = make(map[string]*userDet)
+	d.fired = make(map[string]struct{})
+	d.last, d.lastS = nil, nil
+	d.openHour = 0
+}
+
+// Status returns what the Detector is doing.
+func (d *Detector) Status() Status {
+	s := Status{
+		Events:    d.events.Load(),
+		Deviating: d.deviating.Load(),
+		Findings:  d.findings.Load(),
+	}
+	if l := d.learned.Load(); l >= 0 && d.opts.Baseline == nil {
+		s.Learning = true
+		s.Learned = time.Duration(l) * time.Second
+		s.Warmup = d.opts.Warmup
+	}
+	return s
+}
+
+// Process gives each event of evs its template and its deviations, in
+// order, and returns the batch with the findings tied to no single event
+// inserted where they were detected. evs is changed in place; the result
+// may be a new slice.
+func (d *Detector) Process(evs []event.Event) []event.Event {
+	var out []event.Event
+	for i := range evs {
+		e := &evs[i]
+		d.event(e)
+		if len(d.pending) > 0 {
+			if out == nil {
+				out = make([]event.Event, 0, len(evs)+len(d.pending))
+				out = append(out, evs[:i]...)
+			}
+			out = append(out, d.pending...)
+			d.pending = d.pending[:0]
+		}
+		if out != nil {
+			out = append(out, *e)
+		}
+	}
+	if out == nil {
+		return evs
+	}
+	return out
+}
+
+// Tick moves the clock on to wall time now when the sources are live (an
+// event has arrived live), so that a host gone quiet is noticed while
+// nothing arrives, and returns the findings that makes.
+func (d *Detector) Tick(now time.Time) []event.Event {
+	if !d.live || d.b == nil {
+		return nil
+	}
+	d.advance(now.Unix() - hourGrace/4)
+	out := slices.Clone(d.pending)
+	d.pending = d.pending[:0]
+	return out
+}
+
+func (d *Detector) event(e *event.Event) {
+	if !learnable(e) {
+		return
+	}
+	d.events.Add(1)
+	if d.learner != nil {
+		d.learner.Add(e)
+		start, end := d.learner.Span()
+		span := end.Sub(start)
+		d.learned.Store(int64(span / time.Second))
+		if span >= d.opts.Warmup {
+			d.load(d.learner.Finish())
+			d.learned.Store(-1)
+		}
+		return
+	}
+	t := e.Time.Unix()
+	if !e.Arrival.IsZero() {
+		d.live = true
+		// A live event's clock cannot run the detector's clock ahead of
+		// the arrival time.
+		d.skew(e)
+		d.advance(min(t, e.Arrival.Unix()))
+	} else {
+		d.advance(t)
+	}
+	m := d.miner.MineKnown(e.App, e.Message, e.Fields["user"], e.Fields["target_user"])
+	e.Template = m.ID
+
+	hd := d.host(e.Host)
+	if hd.silent {
+		hd.silent = false
+	}
+	hd.last = max(hd.last, t)
+	how, _ := d.clk.hourOf(t)
+	hstart := d.clk.start
+	if sd := d.source(e.Source); sd != nil {
+		sd.last = max(sd.last, t)
+		sd.silent = false
+	}
+	minute := t / 60
+
+	// rate_high: of the template, the categories and the host's total,
+	// the one furthest over its threshold speaks for the event.
+	var best *keyDet
+	var bestC uint32
+	check := func(k *keyDet) {
+		c := k.add(minute, hstart)
+		if k.thrHow != how {
+			k.ceil, k.thr = ceiling(k.s, how, &hd.cov)
+			k.thrHow = how
+		}
+		if k.fired {
+			if c <= k.thr/2 {
+				k.fired = false
+			}
+			return
+		}
+		if c >= k.thr && (best == nil || float64(c)/float64(k.thr) > float64(bestC)/float64(best.thr)) {
+			best, bestC = k, c
+		}
+	}
+	tk := hd.tpls[m.ID]
+	if tk == nil {
+		tk = &keyDet{thrHow: -1, key: "tpl:" + m.ID}
+		if hd.h != nil {
+			tk.s = hd.h.Templates[m.ID]
+		}
+		if t := d.b.Templates[m.ID]; t != nil && slices.Contains(t.Groups, Group(hd.name)) {
+			tk.known = true
+		}
+		hd.tpls[tk.key[4:]] = tk
+	}
+	check(tk)
+	for _, c := range e.Categories {
+		ck := hd.cats[c]
+		if ck == nil {
+			ck = &keyDet{thrHow: -1, key: "cat:" + c}
+			if hd.h != nil {
+				ck.s = hd.h.Categories[c]
+			}
+			hd.cats[ck.key[4:]] = ck
+		}
+		check(ck)
+	}
+	check(&hd.total)
+	if best != nil {
+		// Every key that crossed is in the same burst: one finding.
+		tk.fire(minute)
+		hd.total.fire(minute)
+		for _, c := range e.Categories {
+			hd.cats[c].fire(minute)
+		}
+		best.fired = true
+		d.add(e, d.rateHigh(e, hd, best, bestC, how))
+	}
+
+	if !tk.known && !m.Overflow && (hd.h != nil || d.groupKnown(hd.name)) {
+		key := "tpl\x00" + Group(hd.name) + "\x00" + m.ID
+		if d.once(key) {
+			d.add(e, event.Deviation{
+				Kind:     KindNewTemplate,
+				Key:      e.App + " " + m.ID,
+				Expected: "templates of " + e.App + " seen on " + Group(hd.name) + " hosts",
+				Observed: m.Template,
+				Score:    1,
+				Reason:   "new kind of " + e.App + " message on " + hd.name + ": '" + clip(m.Template, 60) + "'",
+			})
+		}
+	}
+	d.values(e, hd, t, how)
+	if len(e.Deviations) > 0 {
+		d.deviating.Add(1)
+	}
+}
+
+// add attaches a finding to e.
+func (d *Detector) add(e *event.Event, dev event.Deviation) {
+	e.Deviations = append(e.Deviations, dev)
+	d.findings.Add(1)
+}
+
+// once reports whether key is reported for the first time.
+func (d *Detector) once(key string) bool {
+	if _, ok := d.fired[key]; ok {
+		return false
+	}
+	d.fired[key] = struct{}{}
+	return true
+}
+
+func (d *Detector) groupKnown(host string) bool {
+	g := Group(host)
+	for _, h := range d.b.Hosts {
+		if h.Group == g {
+			return true
+		}
+	}
+	return false
+}
+
+// fire marks the key as in a burst if its count is over its threshold.
+func (k *keyDet) fire(minute int64) {
+	if k.thrHow >= 0 && k.win.count(minute) >= k.thr {
+		k.fired = true
+	}
+}
+
+func (k *keyDet) add(minute, hourStart int64) uint32 {
+	i := (hourStart / 3600) & 1
+	if k.hs[i] != hourStart {
+		k.hs[i], k.hn[i] = hourStart, 0
+	}
+	k.hn[i]++
+	return k.win.add(minute)
+}
+
+// hourCount returns the key's count in the hour starting at hs.
+func (k *keyDet) hourCount(hs int64) uint32 {
+	if k == nil {
+		return 0
+	}
+	i := (hs / 3600) & 1
+	if k.hs[i] != hs {
+		return 0
+	}
+	return k.hn[i]
+}
+
+// ceiling returns the most events the key usually has in five minutes at
+// hour of week how, and the count that makes a rate_high. The ceiling is the
+// highest five-minute peak learnt in the hour and the hours either side,
+// that week day and every day of the same kind (weekday or weekend); for a
+// key that was busy at all hours of the day (internet noise, steady jobs)
+// it is its highest peak at any hour, since when its bursts come says
+// nothing.
+func ceiling(s *Series, how int, cov *[HoursPerWeek]uint16) (ceil, thr uint32) {
+	if s != nil {
+		hod, dt := how%24, dayType(how)
+		sameKind := false
+		for day := range 7 {
+			if dayType(day*24+hod) == dt && cov[day*24+hod] > 0 {
+				sameKind = true
+			}
+		}
+		for day := range 7 {
+			if sameKind && dayType(day*24+hod) != dt {
+				continue
+			}
+			for dh := -1; dh <= 1; dh++ {
+				if h := s.hour((day*24 + hod + dh + HoursPerWeek) % HoursPerWeek); h != nil {
+					ceil = max(ceil, h.Peak)
+				}
+			}
+		}
+		var hods [24]bool
+		spread := 0
+		var top uint32
+		for _, h := range s.Hours {
+			top = max(top, h.Peak)
+			if !hods[h.How%24] {
+				hods[h.How%24] = true
+				spread++
+			}
+		}
+		if spread >= 18 {
+			ceil = max(ceil, top)
+		}
+	}
+	return ceil, max(minBurst, 2*ceil+burstSlack)
+}
+
+func (d *Detector) rateHigh(e *event.Event, hd *hostDet, k *keyDet, c uint32, how int) event.Deviation {
+	key := k.key
+	what := hd.name
+	switch {
+	case key == "":
+		what = "all events on " + hd.name
+	case key[:4] == "cat:":
+		what = key[4:] + " on " + hd.name
+	default:
+		what = e.App + " '" + clip(e.Template, 0) + "' on " + hd.name
+		if t := d.b.Templates[e.Template]; t != nil {
+			what = e.App + " '" + clip(t.Text, 40) + "' on " + hd.name
+		} else if tt, ok := d.miner.Lookup(e.Template); ok {
+			what = e.App + " '" + clip(tt.Text, 40) + "' on " + hd.name
+		}
+	}
+	expected := "0–" + strconv.FormatUint(uint64(k.ceil), 10)
+	return event.Deviation{
+		Kind:     KindRateHigh,
+		Key:      hd.name + " " + keyName(key),
+		Expected: expected + " in 5 min",
+		Observed: strconv.FormatUint(uint64(c), 10) + " in 5 min",
+		Score:    round2(float64(c) / float64(max(k.ceil, 1))),
+		Reason:   what + ": " + strconv.FormatUint(uint64(c), 10) + " in 5 min; usual for " + howName(how) + " is " + expected,
+	}
+}
+
+func keyName(key string) string {
+	if key == "" {
+		return "total"
+	}
+	return key
+}
+
+// values checks the event's user, address, command, package and host
+// against those seen before, and the hour against the user's usual ones.
+func (d *Detector) values(e *event.Event, hd *hostDet, t int64, how int) {
+	b := d.b
+	if hd.h == nil && b.Dropped.Hosts == 0 && d.once("host\x00"+hd.name) {
+		d.add(e, event.Deviation{
+			Kind: KindNewValue, Key: "host:" + hd.name,
+			Expected: strconv.Itoa(len(b.Hosts)) + " hosts seen", Observed: hd.name, Score: 1,
+			Reason: "first events from host " + hd.name + "; the baseline has " + strconv.Itoa(len(b.Hosts)) + " hosts",
+		})
+	}
+	if p := e.Fields["package"]; p != "" && e.HasCategory(catSoftware) && b.Dropped.Packages == 0 {
+		if _, ok := b.Packages[p]; !ok && d.once("pkg\x00"+p) {
+			d.add(e, event.Deviation{
+				Kind: KindNewValue, Key: "package:" + p,
+				Expected: strconv.Itoa(len(b.Packages)) + " packages seen", Observed: p, Score: 1,
+				Reason: "package " + p + " on " + hd.name + " was never seen in the baseline",
+			})
+		}
+	}
+	for _, f := range [...]string{"user", "target_user"} {
+		if name := e.Fields[f]; name != "" && (e.HasCategory(catAccount) || e.HasCategory(catPermission)) {
+			_, inUse := b.Users[name]
+			_, changed := b.Accounts[name]
+			if !inUse && !changed && b.Dropped.Users == 0 && b.Dropped.Accounts == 0 && d.once("account\x00"+name) {
+				d.add(e, event.Deviation{
+					Kind: KindNewValue, Key: "account:" + name,
+					Expected: "accounts seen in use or changed", Observed: name, Score: 1,
+					Reason: "account change for " + name + " on " + hd.name + ", an account the baseline never saw",
+				})
+			}
+		}
+	}
+	login, priv := e.HasCategory(catLogin), e.HasCategory(catPrivilege)
+	name := e.Fields["user"]
+	if name == "" || !(login || priv) {
+		return
+	}
+	u := b.Users[name]
+	if u == nil {
+		if b.Dropped.Users == 0 && d.once("user\x00"+name) {
+			what := "login"
+			if !login {
+				what = "privileged command"
+			}
+			d.add(e, event.Deviation{
+				Kind: KindNewValue, Key: "user:" + name,
+				Expected: strconv.Itoa(len(b.Users)) + " users seen", Observed: name, Score: 1,
+				Reason: "first " + what + " by " + name + " (on " + hd.name + "); the baseline never saw " + name + " log in or use privilege",
+			})
+		}
+		return
+	}
+	if ip := e.Fields["src_ip"]; login && ip != "" && len(u.Addrs) < DefaultCaps.AddrsPerUser {
+		if _, ok := u.Addrs[ip]; !ok && !nearKnown(ip, u.Addrs) && d.once("addr\x00"+name+"\x00"+ip) {
+			d.add(e, event.Deviation{
+				Kind: KindNewValue, Key: "addr:" + name + "@" + ip,
+				Expected: addrList(u.Addrs), Observed: ip, Score: 1,
+				Reason: name + " logged in to " + hd.name + " from " + ip + " for the first time; usual: " + addrList(u.Addrs),
+			})
+		}
+	}
+	if cmd := e.Fields["command"]; priv && cmd != "" && len(u.Sudo) < DefaultCaps.SudoPerUser {
+		ck := CommandKey(cmd)
+		if _, ok := u.Sudo[ck]; !ok && d.once("sudo\x00"+name+"\x00"+ck) {
+			d.add(e, event.Deviation{
+				Kind: KindNewValue, Key: "sudo:" + name + ":" + ck,
+				Expected: strconv.Itoa(len(u.Sudo)) + " commands seen", Observed: ck, Score: 1,
+				Reason: name + " ran " + clip(ck, 40) + " with privilege on " + hd.name + " for the first time",
+			})
+		}
+	}
+	d.outOfHours(e, hd, name, u, t, how, login)
+}
+
+// outOfHours flags a login or privileged command at an hour of the day at
+// which the user was never active (an hour either side counts), or at a
+// weekend when the user never was.
+func (d *Detector) outOfHours(e *event.Event, hd *hostDet, name string, u *User, t int64, how int, login bool) {
+	var total, band, weekend uint32
+	var byHod [24]uint32
+	for h, n := range u.Active {
+		total += uint32(n)
+		byHod[h%24] += uint32(n)
+		if dayType(h) == 1 {
+			weekend += uint32(n)
+		}
+	}
+	if total < minActive {
+		return
+	}
+	hod := how % 24
+	for dh := -1; dh <= 1; dh++ {
+		band += byHod[(hod+dh+24)%24]
+	}
+	odd := band == 0
+	lt := time.Unix(t, 0).In(d.clk.loc)
+	why := "at " + lt.Format("15:04") + " (" + weekdays[lt.Weekday()] + ")"
+	if !odd && dayType(how) == 1 && weekend == 0 {
+		odd = true
+		why = "at the weekend (" + lt.Format("Mon 15:04") + ")"
+	}
+	if !odd {
+		return
+	}
+	ud := d.users[name]
+	if ud == nil {
+		ud = &userDet{}
+		d.users[name] = ud
+	}
+	if ud.lastOdd != 0 && t-ud.lastOdd < rearmOutOfHours {
+		ud.lastOdd = t
+		return
+	}
+	ud.lastOdd = t
+	what := "privileged command"
+	if login {
+		what = "login"
+	}
+	usual := activeHours(byHod)
+	d.add(e, event.Deviation{
+		Kind: KindOutOfHours, Key: "user:" + name,
+		Expected: usual, Observed: lt.Format("Mon 15:04"),
+		Score:  round2(1 - 1/float64(total+1)),
+		Reason: what + " by " + name + " on " + hd.name + " " + why + "; " + name + " is usually active " + usual,
+	})
+}
+
+// activeHours describes the hours of the day with activity: "08:00–18:59".
+func activeHours(byHod [24]uint32) string {
+	var s string
+	for h := 0; h < 24; {
+		if byHod[h] == 0 {
+			h++
+			continue
+		}
+		end := h
+		for end+1 < 24 && byHod[end+1] > 0 {
+			end++
+		}
+		if s != "" {
+			s += ", "
+		}
+		s += twoDigits(h) + ":00–" + twoDigits(end) + ":59"
+		h = end + 1
+	}
+	if s == "" {
+		return "never"
+	}
+	return s
+}
+
+// nearKnown reports whether ip is in the same /24 (IPv4) or /64 (IPv6) as an
+// address the user came from before: a new lease on a known network is not
+// news.
+func nearKnown(ip string, known map[string]Seen) bool {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return false
+	}
+	bits := 24
+	if a.Is6() && !a.Is4In6() {
+		bits = 64
+	}
+	p, err := a.Prefix(bits)
+	if err != nil {
+		return false
+	}
+	for k := range known {
+		if b, err := netip.ParseAddr(k); err == nil && p.Contains(b) {
+			return true
+		}
+	}
+	return false
+}
+
+func addrList(m map[string]Seen) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	if len(keys) > 3 {
+		return fmt.Sprintf("%s, %s, %s and %d more", keys[0], keys[1], keys[2], len(keys)-3)
+	}
+	s := ""
+	for i, k := range keys {
+		if i > 0 {
+			s += ", "
+		}
+		s += k
+	}
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// skew counts a live event whose time is far from its arrival.
+func (d *Detector) skew(e *event.Event) {
+	hd := d.host(e.Host)
+	off := e.Arrival.Sub(e.Time)
+	if off < 0 {
+		off = -off
+	}
+	if off <= d.opts.SkewLimit {
+		hd.skewN = 0
+		if hd.skewed && off <= d.opts.SkewLimit/2 {
+			hd.skewed = false
+		}
+		return
+	}
+	hd.skewN++
+	if hd.skewN < skewRun || hd.skewed {
+		return
+	}
+	hd.skewed = true
+	dir := "behind"
+	if e.Time.After(e.Arrival) {
+		dir = "ahead of"
+	}
+	d.add(e, event.Deviation{
+		Kind: KindClockSkew, Key: "host:" + hd.name,
+		Expected: "within " + shortDuration(d.opts.SkewLimit), Observed: shortDuration(off.Round(time.Second)),
+		Score:  round2(off.Seconds() / d.opts.SkewLimit.Seconds()),
+		Reason: hd.name + "'s event times are " + shortDuration(off.Round(time.Second)) + " " + dir + " their arrival (" + strconv.Itoa(skewRun) + " in a row)",
+	})
+}
+
+func (d *Detector) host(name string) *hostDet {
+	if d.last != nil && d.last.name == name {
+		return d.last
+	}
+	hd := d.hosts[name]
+	if hd == nil {
+		hd = &hostDet{name: name, cats: make(map[string]*keyDet), tpls: make(map[string]*keyDet),
+			lowFired: make(map[string]bool), total: keyDet{thrHow: -1}}
+		if h := d.b.Hosts[name]; h != nil {
+			hd.h = h
+			hd.total.s = &h.Total
+			hd.cov = coverage(d.clk, h.First, h.Last)
+		}
+		d.hosts[hd.name] = hd
+	}
+	d.last = hd
+	return hd
+}
+
+func (d *Detector) source(name string) *sourceDet {
+	if d.lastS != nil && d.lastS.name == name {
+		return d.lastS
+	}
+	key := sourceKey(name)
+	sd := d.srcs[key]
+	if sd == nil {
+		sd = &sourceDet{s: d.b.Sources[key]}
+		// A source that is all one host's, and the host's only one, goes
+		// quiet when the host does: the host's silence says it.
+		if s := sd.s; s != nil && len(s.Hosts) == 1 {
+			only := true
+			for k, o := range d.b.Sources {
+				if k != key && slices.Contains(o.Hosts, s.Hosts[0]) {
+					only = false
+				}
+			}
+			if only {
+				sd.s = nil
+			}
+		}
+		d.srcs[key] = sd
+	}
+	sd.name = name
+	d.lastS = sd
+	return sd
+}
+
+// advance moves the event-time clock to t (it never goes back) and makes
+// the findings that time passing reveals: hours that ended low, hosts and
+// sources gone quiet.
+func (d *Detector) advance(t int64) {
+	if t <= d.now {
+		return
+	}
+	if d.now == 0 {
+		d.now = t
+		d.clk.hourOf(t)
+		d.openHour, d.openHow = d.clk.start, d.clk.how
+		d.lastCheck = t / 60
+		return
+	}
+	d.now = t
+	// Hours that ended (and their grace) are judged in order.
+	for d.openHour+3600+hourGrace <= t {
+		d.judgeHour(d.openHour, d.openHow)
+		how, _ := d.clk.hourOf(d.openHour + 3600)
+		d.openHour, d.openHow = d.clk.start, how
+		if t-d.openHour > 8*24*3600 { // a jump of more than a week
+			d.clk.hourOf(t)
+			d.openHour, d.openHow = d.clk.start, d.clk.how
+		}
+	}
+	if m := t / 60; m > d.lastCheck {
+		d.lastCheck = m
+		d.silences(t)
+	}
+}
+
+// judgeHour reports the rate_low findings of the hour starting at hs: for
+// each host seen this run that logged in that hour, the key furthest below
+// the least count learnt for that hour of week.
+func (d *Detector) judgeHour(hs int64, how int) {
+	names := make([]string, 0, len(d.hosts))
+	for n, hd := range d.hosts {
+		if hd.h != nil && hd.total.hourCount(hs) > 0 {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		hd := d.hosts[n]
+		cov := hd.cov[how]
+		if cov < 2 {
+			continue
+		}
+		type low struct {
+			key        string
+			obs, least uint32
+		}
+		var lows []low
+		consider := func(key string, s *Series, k *keyDet) {
+			h := s.hour(how)
+			if h == nil || uint32(h.N) < uint32(cov) || h.Min < lowMin {
+				return
+			}
+			obs := k.hourCount(hs)
+			if obs*4 >= h.Min {
+				if obs*2 >= h.Min {
+					delete(hd.lowFired, key)
+				}
+				return
+			}
+			if hd.lowFired[key] {
+				return
+			}
+			hd.lowFired[key] = true
+			lows = append(lows, low{key, obs, h.Min})
+		}
+		consider("", &hd.h.Total, &hd.total)
+		for c, s := range hd.h.Categories {
+			consider("cat:"+c, s, hd.cats[c])
+		}
+		for id, s := range hd.h.Templates {
+			consider("tpl:"+id, s, hd.tpls[id])
+		}
+		if len(lows) == 0 {
+			continue
+		}
+		slices.SortFunc(lows, func(a, b low) int {
+			ra, rb := float64(a.least)/float64(a.obs+1), float64(b.least)/float64(b.obs+1)
+			switch {
+			case ra > rb:
+				return -1
+			case ra < rb:
+				return 1
+			}
+			if a.key < b.key {
+				return -1
+			}
+			return 1
+		})
+		w := lows[0]
+		what := "all events on " + n
+		switch {
+		case w.key == "":
+		case w.key[:4] == "cat:":
+			what = w.key[4:] + " on " + n
+		default:
+			if t := d.b.Templates[w.key[4:]]; t != nil {
+				what = t.App + " '" + clip(t.Text, 40) + "' on " + n
+			}
+		}
+		more := ""
+		if len(lows) > 1 {
+			more = " (" + strconv.Itoa(len(lows)-1) + " more keys low)"
+		}
+		expected := "at least " + strconv.FormatUint(uint64(w.least), 10) + " an hour"
+		d.emit(hs+3600, n, event.Deviation{
+			Kind: KindRateLow, Key: n + " " + keyName(w.key),
+			Expected: expected, Observed: strconv.FormatUint(uint64(w.obs), 10) + " in the hour",
+			Score:  round2(float64(w.least) / float64(w.obs+1)),
+			Reason: what + ": " + strconv.FormatUint(uint64(w.obs), 10) + " in the hour from " + howName(how) + "; usual is " + expected + more,
+		})
+	}
+}
+
+// silences reports hosts and sources seen this run that have been quiet
+// for far longer than they were at these hours while learning.
+func (d *Detector) silences(now int64) {
+	names := make([]string, 0, len(d.hosts))
+	for n, hd := range d.hosts {
+		if hd.h != nil && hd.h.Events >= minQuietEvents && hd.h.Last-hd.h.First >= minQuietSpan &&
+			!hd.silent && hd.last > 0 && now-hd.last > minSilence {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		hd := d.hosts[n]
+		if limit := d.quietLimit(&hd.h.Quiet, hd.last, now); now-hd.last > limit {
+			hd.silent = true
+			d.emit(now, n, d.silence("host:"+n, n, hd.last, now, limit))
+		}
+	}
+	keys := make([]string, 0)
+	for k, sd := range d.srcs {
+		if sd.s != nil && sd.s.Events >= minQuietEvents && sd.s.Last-sd.s.First >= minQuietSpan &&
+			!sd.silent && sd.last > 0 && now-sd.last > minSilence {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		sd := d.srcs[k]
+		if limit := d.quietLimit(&sd.s.Quiet, sd.last, now); now-sd.last > limit {
+			sd.silent = true
+			host := ""
+			if len(sd.s.Hosts) == 1 {
+				host = sd.s.Hosts[0]
+			}
+			d.emit(now, host, d.silence("source:"+k, k, sd.last, now, limit))
+		}
+	}
+}
+
+// quietLimit is how long a gap from since to now may be: quietFactor times
+// the longest gap learnt over any of the hours it spans, and at least
+// minSilence.
+func (d *Detector) quietLimit(q *Quiet, since, now int64) int64 {
+	var longest uint32
+	for t, n := since, 0; t < now && n <= HoursPerWeek; n++ {
+		how, end := d.clk.hourOf(t)
+		longest = max(longest, q[dayType(how)][how%24])
+		t = end
+	}
+	return max(int64(longest)*quietFactor, minSilence)
+}
+
+func (d *Detector) silence(key, name string, last, now, limit int64) event.Deviation {
+	gap := time.Duration(now-last) * time.Second
+	usual := time.Duration(limit/quietFactor) * time.Second
+	lt := time.Unix(last, 0).In(d.clk.loc)
+	return event.Deviation{
+		Kind: KindSilence, Key: key,
+		Expected: "quiet at most " + shortDuration(usual),
+		Observed: "quiet " + shortDuration(gap),
+		Score:    round2(float64(now-last) / float64(max(limit/quietFactor, 1))),
+		Reason:   name + " has logged nothing for " + shortDuration(gap) + " (since " + lt.Format("Mon 15:04") + "); at these hours it is quiet at most " + shortDuration(usual),
+	}
+}
+
+// emit queues a finding tied to no single event, as an event at time t.
+func (d *Detector) emit(t int64, host string, dev event.Deviation) {
+	d.findings.Add(1)
+	d.deviating.Add(1)
+	d.pending = append(d.pending, event.Event{
+		Time:       time.Unix(t, 0).UTC(),
+		Host:       host,
+		App:        AppName,
+		Severity:   event.Warning,
+		Message:    dev.Reason,
+		Source:     SourceName,
+		Format:     SourceName,
+		Offset:     -1,
+		Deviations: []event.Deviation{dev},
+	})
+}
+
+// clip shortens s to n characters with an ellipsis (n 0: no limit).
+func clip(s string, n int) string {
+	if n <= 0 || len(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func round2(f float64) float64 {
+	return float64(int64(f*100+0.5)) / 100
+}
+
+// shortDuration says a duration the way a person would: 45s, 12m, 3h05m,
+// 2d4h.
+func shortDuration(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	switch {
+	case d < time.Minute:
+		return strconv.Itoa(int(d/time.Second)) + "s"
+	case d < time.Hour:
+		return strconv.Itoa(int(d/time.Minute)) + "m"
+	case d < 24*time.Hour:
+		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+		if m == 0 {
+			return strconv.Itoa(h) + "h"
+		}
+		return strconv.Itoa(h) + "h" + twoDigits(m) + "m"
+	}
+	days, h := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
+	if h == 0 {
+		return strconv.Itoa(days) + "d"
+	}
+	return strconv.Itoa(days) + "d" + strconv.Itoa(h) + "h"
+}
