@@ -134,17 +134,20 @@ type Detector struct {
 }
 
 type hostDet struct {
-	name     string
-	h        *Host // nil for a host the baseline does not know
-	cov      [HoursPerWeek]uint16
-	total    keyDet
-	cats     map[string]*keyDet
-	tpls     map[string]*keyDet
-	last     int64
-	silent   bool
-	lowFired map[string]bool
-	skewN    int
-	skewed   bool
+	name  string
+	h     *Host // nil for a host the baseline does not know
+	cov   [HoursPerWeek]uint16
+	total keyDet
+	cats  map[string]*keyDet
+	tpls  map[string]*keyDet
+	last  int64
+	// burstUntil is the minute until which a rate_high of the host is
+	// part of the burst already reported.
+	burstUntil int64
+	silent     bool
+	lowFired   map[string]bool
+	skewN      int
+	skewed     bool
 }
 
 type sourceDet struct {
@@ -368,14 +371,18 @@ func (d *Detector) event(e *event.Event) {
 	}
 	check(&hd.total)
 	if best != nil {
-		// Every key that crossed is in the same burst: one finding.
+		// Every key that crossed is in the same burst, and so is a key
+		// of the host that crosses while the burst goes on: one finding.
 		tk.fire(minute)
 		hd.total.fire(minute)
 		for _, c := range e.Categories {
 			hd.cats[c].fire(minute)
 		}
 		best.fired = true
-		d.add(e, d.rateHigh(e, hd, best, bestC, how))
+		if minute > hd.burstUntil {
+			d.add(e, d.rateHigh(e, hd, best, bestC, how))
+		}
+		hd.burstUntil = minute + 5
 	}
 
 	if !tk.known && !m.Overflow && (hd.h != nil || d.groupKnown(hd.name)) {

@@ -1,0 +1,517 @@
+package baseline
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigil-sec/vigil/event"
+)
+
+func TestWindow(t *testing.T) {
+	tests := []struct {
+		name    string
+		minutes []int64
+		want    uint32
+	}{
+		{"one minute", []int64{10, 10, 10}, 3},
+		{"within five", []int64{10, 11, 12, 13, 14}, 5},
+		{"oldest falls out", []int64{10, 11, 12, 13, 14, 15}, 5},
+		{"gap empties", []int64{10, 10, 30}, 1},
+		{"late event counts now", []int64{20, 3}, 2},
+	}
+	for _, tt := range tests {
+		var w window
+		var got uint32
+		for _, m := range tt.minutes {
+			got = w.add(m)
+		}
+		if got != tt.want {
+			t.Errorf("%s: %d, want %d", tt.name, got, tt.want)
+		}
+	}
+	var w window
+	w.add(100)
+	w.add(101)
+	if got := w.count(104); got != 2 {
+		t.Errorf("count(104) = %d, want 2", got)
+	}
+	if got := w.count(105); got != 1 {
+		t.Errorf("count(105) = %d, want 1", got)
+	}
+	if got := w.count(200); got != 0 {
+		t.Errorf("count(200) = %d, want 0", got)
+	}
+}
+
+func TestNames(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"web1", "web"}, {"web-02", "web"}, {"db3.example.com", "db"}, {"bastion", "bastion"},
+		{"10", "10"}, {"10.0.0.1", "10"}, {"", ""},
+	} {
+		if got := Group(tt.in); got != tt.want {
+			t.Errorf("Group(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	for _, tt := range []struct{ in, want string }{
+		{"file:/var/log/auth.log", "file:/var/log/auth.log"},
+		{"file:/var/log/auth.log.1", "file:/var/log/auth.log"},
+		{"file:/var/log/auth.log.2.gz", "file:/var/log/auth.log"},
+		{"file:/var/log/syslog-20261122", "file:/var/log/syslog"},
+		{"file:/var/log/syslog-2026.gz", "file:/var/log/syslog-2026"},
+		{"journald", "journald"},
+	} {
+		if got := sourceKey(tt.in); got != tt.want {
+			t.Errorf("sourceKey(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	for _, tt := range []struct{ in, want string }{
+		{"/usr/bin/systemctl restart nginx", "/usr/bin/systemctl restart"},
+		{"/usr/bin/systemctl stop auditd", "/usr/bin/systemctl stop"},
+		{"/usr/bin/journalctl -u nginx", "/usr/bin/journalctl"},
+		{"/bin/cat /etc/shadow", "/bin/cat"},
+		{"/usr/bin/apt-get install nmap", "/usr/bin/apt-get install"},
+		{"/bin/bash", "/bin/bash"},
+		{"  ", ""},
+	} {
+		if got := CommandKey(tt.in); got != tt.want {
+			t.Errorf("CommandKey(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestCoverage(t *testing.T) {
+	c := newClock(time.UTC)
+	mon := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC) // a Monday
+	n := coverage(c, mon.Unix(), mon.Add(14*24*time.Hour-time.Second).Unix())
+	for how, k := range n {
+		if k != 2 {
+			t.Fatalf("two weeks: hour %s covered %d times, want 2", howName(how), k)
+		}
+	}
+	n = coverage(c, mon.Add(9*time.Hour).Unix(), mon.Add(11*time.Hour+30*time.Minute).Unix())
+	if n[24+9] != 1 || n[24+10] != 1 || n[24+11] != 1 || n[24+12] != 0 || n[24+8] != 0 {
+		t.Errorf("Mon 09:00–11:30 covered %v", n[24+8:24+13])
+	}
+}
+
+func TestCeiling(t *testing.T) {
+	var cov [HoursPerWeek]uint16
+	for i := range cov {
+		cov[i] = 2
+	}
+	// A key busy on weekday mornings only.
+	var office Series
+	for day := 1; day <= 5; day++ {
+		office.addHour(day*24+9, 40, 8)
+	}
+	// A key busy at every hour (internet noise), with one big burst.
+	var noise Series
+	for how := range HoursPerWeek {
+		office := uint32(3)
+		if how == 50 {
+			office = 60
+		}
+		noise.addHour(how, 20, office)
+	}
+	tests := []struct {
+		name      string
+		s         *Series
+		how       int
+		ceil, thr uint32
+	}{
+		{"nothing learnt", nil, 3, 0, minBurst},
+		{"the hour itself", &office, 24 + 9, 8, 21},
+		{"an hour either side", &office, 24 + 10, 8, 21},
+		{"the same hour on another weekday", &office, 3*24 + 8, 8, 21},
+		{"a weekday night", &office, 24 + 3, 0, minBurst},
+		{"a weekend morning", &office, 6*24 + 9, 0, minBurst},
+		{"noise at any hour takes its top peak", &noise, 100, 60, 125},
+	}
+	for _, tt := range tests {
+		ceil, thr := ceiling(tt.s, tt.how, &cov)
+		if ceil != tt.ceil || thr != tt.thr {
+			t.Errorf("%s: ceiling %d threshold %d, want %d %d", tt.name, ceil, thr, tt.ceil, tt.thr)
+		}
+	}
+}
+
+// history makes days of ordinary traffic from a Monday on: web1 and db1
+// serve requests every minute or so around the clock (more by day), alice
+// logs in to both on weekday mornings from 10.0.0.5 and restarts nginx,
+// db1 runs a backup at 01:30 and web1 upgrades a package on Wednesdays.
+func history(start time.Time, days int, seed uint64) []event.Event {
+	r := rand.New(rand.NewPCG(seed, 1))
+	var evs []event.Event
+	for d := range days {
+		day := start.AddDate(0, 0, d)
+		weekday := day.Weekday() != time.Saturday && day.Weekday() != time.Sunday
+		for _, host := range []string{"web1", "db1"} {
+			for t := day; t.Before(day.Add(24 * time.Hour)); {
+				gap := 90 * time.Second
+				if h := t.Hour(); h >= 8 && h < 18 {
+					gap = 30 * time.Second
+				}
+				t = t.Add(time.Duration(r.Int64N(int64(2 * gap))))
+				if host == "web1" {
+					evs = append(evs, ev(t, host, "nginx", fmt.Sprintf("GET /item/%d 200", r.IntN(9000))))
+				} else {
+					evs = append(evs, ev(t, host, "postgres", fmt.Sprintf("checkpoint complete: wrote %d buffers", r.IntN(900))))
+				}
+			}
+			if weekday {
+				login := day.Add(9*time.Hour + time.Duration(r.IntN(50))*time.Minute)
+				evs = append(evs,
+					ev(login, host, "sshd", "Accepted publickey for alice from 10.0.0.5 port 50000 ssh2", "auth.success", "user", "alice", "src_ip", "10.0.0.5"),
+					ev(login.Add(2*time.Minute), host, "sudo", "alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/systemctl restart nginx", "privilege.use", "user", "alice", "command", "/usr/bin/systemctl restart nginx"))
+			}
+		}
+		backup := day.Add(time.Hour + 30*time.Minute)
+		for i := range 40 {
+			evs = append(evs, ev(backup.Add(time.Duration(i)*3*time.Second), "db1", "pg_dump", fmt.Sprintf("dumping table t%d", i), "maintenance"))
+		}
+		if day.Weekday() == time.Wednesday {
+			evs = append(evs, ev(day.Add(6*time.Hour), "web1", "apt", "upgrade libssl3:amd64 3.0.1 3.0.2", "software.change", "package", "libssl3"))
+		}
+	}
+	sortByTime(evs)
+	return evs
+}
+
+func sortByTime(evs []event.Event) {
+	for i := 1; i < len(evs); i++ {
+		for j := i; j > 0 && evs[j].Time.Before(evs[j-1].Time); j-- {
+			evs[j], evs[j-1] = evs[j-1], evs[j]
+		}
+	}
+}
+
+func ev(t time.Time, host, app, msg string, catAndFields ...string) event.Event {
+	e := event.Event{Time: t.UTC(), Host: host, App: app, Message: msg, Source: "file:/var/log/" + host + ".log", Format: "rfc3164", Offset: -1}
+	if len(catAndFields) > 0 {
+		e.Categories = []string{catAndFields[0]}
+		for i := 1; i+1 < len(catAndFields); i += 2 {
+			e.SetField(catAndFields[i], catAndFields[i+1])
+		}
+	}
+	return e
+}
+
+var monday = time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+
+func learnt(t *testing.T) *Baseline {
+	t.Helper()
+	l := NewLearner(time.UTC, Caps{})
+	evs := history(monday, 14, 1)
+	for i := range evs {
+		l.Add(&evs[i])
+	}
+	b := l.Finish()
+	// Through the file format, as vigil uses it.
+	var buf bytes.Buffer
+	if err := Write(&buf, b); err != nil {
+		t.Fatal(err)
+	}
+	b2, err := Read(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b2
+}
+
+// detect runs evs through a Detector for b in batches of n and returns
+// every event that came out with a finding.
+func detect(b *Baseline, evs []event.Event, n int) []event.Event {
+	d := NewDetector(Options{Baseline: b})
+	var out []event.Event
+	for i := 0; i < len(evs); i += n {
+		batch := append([]event.Event(nil), evs[i:min(i+n, len(evs))]...)
+		for _, e := range d.Process(batch) {
+			if len(e.Deviations) > 0 {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}
+
+func kinds(evs []event.Event) map[string]int {
+	m := map[string]int{}
+	for _, e := range evs {
+		for _, d := range e.Deviations {
+			m[d.Kind]++
+		}
+	}
+	return m
+}
+
+func TestNormalDaysAreQuiet(t *testing.T) {
+	b := learnt(t)
+	// Two more weeks of the same life, other random draws.
+	next := history(monday.AddDate(0, 0, 14), 14, 2)
+	found := detect(b, next, 500)
+	if len(found) > 2 {
+		for _, e := range found {
+			t.Logf("%s %s: %s", e.Time.Format("Mon 15:04"), e.Host, e.Deviations[0].Reason)
+		}
+		t.Errorf("%d findings over 14 normal days, want at most 2", len(found))
+	}
+}
+
+func TestIncidents(t *testing.T) {
+	b := learnt(t)
+	day := monday.AddDate(0, 0, 15) // a Tuesday
+	normal := history(day, 1, 3)
+	tests := []struct {
+		name   string
+		add    func(day time.Time) []event.Event
+		host   string
+		kind   string
+		reason string
+	}{
+		{"brute force on a host that never sees failed logins", func(day time.Time) []event.Event {
+			var evs []event.Event
+			for i := range 60 {
+				evs = append(evs, ev(day.Add(15*time.Hour+time.Duration(i)*4*time.Second), "db1", "sshd",
+					fmt.Sprintf("Failed password for root from 203.0.113.7 port %d ssh2", 40000+i), "auth.failure", "user", "root", "src_ip", "203.0.113.7"))
+			}
+			return evs
+		}, "db1", KindRateHigh, "in 5 min; usual for Tue 15:00 is 0–"},
+		{"new kind of message", func(day time.Time) []event.Event {
+			return []event.Event{ev(day.Add(15*time.Hour), "db1", "sshd", "Failed password for root from 203.0.113.7 port 4 ssh2", "auth.failure", "user", "root")}
+		}, "db1", KindNewTemplate, "new kind of sshd message on db1"},
+		{"alice at 3 am", func(day time.Time) []event.Event {
+			return []event.Event{ev(day.Add(3*time.Hour+5*time.Minute), "web1", "sshd", "Accepted publickey for alice from 10.0.0.5 port 50001 ssh2", "auth.success", "user", "alice", "src_ip", "10.0.0.5")}
+		}, "web1", KindOutOfHours, "login by alice on web1 at 03:05 (Tue); alice is usually active 09:00–09:59"},
+		{"alice from a new address", func(day time.Time) []event.Event {
+			return []event.Event{ev(day.Add(10*time.Hour), "web1", "sshd", "Accepted publickey for alice from 198.51.100.23 port 50001 ssh2", "auth.success", "user", "alice", "src_ip", "198.51.100.23")}
+		}, "web1", KindNewValue, "alice logged in to web1 from 198.51.100.23 for the first time; usual: 10.0.0.5"},
+		{"a lease on alice's network is not new", func(day time.Time) []event.Event {
+			return []event.Event{ev(day.Add(10*time.Hour), "web1", "sshd", "Accepted publickey for alice from 10.0.0.77 port 50001 ssh2", "auth.success", "user", "alice", "src_ip", "10.0.0.77")}
+		}, "web1", "", ""},
+		{"first-time package", func(day time.Time) []event.Event {
+			return []event.Event{ev(day.Add(14*time.Hour), "web1", "apt", "install nmap:amd64 <none> 7.94", "software.change", "package", "nmap")}
+		}, "web1", KindNewValue, "package nmap on web1 was never seen in the baseline"},
+		{"a new sudo command", func(day time.Time) []event.Event {
+			return []event.Event{ev(day.Add(10*time.Hour), "web1", "sudo", "alice : COMMAND=/bin/bash", "privilege.use", "user", "alice", "command", "/bin/bash")}
+		}, "web1", KindNewValue, "alice ran /bin/bash with privilege on web1 for the first time"},
+		{"a new account", func(day time.Time) []event.Event {
+			return []event.Event{ev(day.Add(2*time.Hour), "web1", "useradd", "new user: name=mallory, UID=1005", "account.change", "user", "mallory")}
+		}, "web1", KindNewValue, "account change for mallory on web1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			evs := append(append([]event.Event(nil), normal...), tt.add(day)...)
+			sortByTime(evs)
+			found := detect(b, evs, 256)
+			var hit []string
+			for _, e := range found {
+				for _, d := range e.Deviations {
+					if d.Kind == tt.kind && e.Host == tt.host && strings.Contains(d.Reason, tt.reason) {
+						hit = append(hit, d.Reason)
+					}
+				}
+			}
+			if tt.kind == "" {
+				if len(found) > 0 {
+					t.Errorf("want no finding, got %q", found[0].Deviations[0].Reason)
+				}
+				return
+			}
+			if len(hit) != 1 {
+				for _, e := range found {
+					t.Logf("found: %s %s %s", e.Host, e.Deviations[0].Kind, e.Deviations[0].Reason)
+				}
+				t.Fatalf("%d %s findings with %q on %s, want 1", len(hit), tt.kind, tt.reason, tt.host)
+			}
+		})
+	}
+}
+
+func TestSilenceAndRateLow(t *testing.T) {
+	b := learnt(t)
+	day := monday.AddDate(0, 0, 15)
+	var evs []event.Event
+	for _, e := range history(day, 1, 4) {
+		// db1 stops at 11:00.
+		if e.Host == "db1" && e.Time.Hour() >= 11 {
+			continue
+		}
+		evs = append(evs, e)
+	}
+	found := detect(b, evs, 300)
+	k := kinds(found)
+	if k[KindSilence] != 1 {
+		t.Errorf("%d silence findings, want 1: %v", k[KindSilence], found)
+	}
+	for _, e := range found {
+		if e.Deviations[0].Kind != KindSilence {
+			continue
+		}
+		if e.Source != SourceName || e.Host != "db1" || e.Time.Before(day.Add(11*time.Hour)) || e.Time.After(day.Add(11*time.Hour+20*time.Minute)) {
+			t.Errorf("silence event %s %s at %s", e.Source, e.Host, e.Time.Format(time.TimeOnly))
+		}
+	}
+
+	// web1 serving a tenth of its usual requests for an afternoon.
+	evs = evs[:0]
+	for i, e := range history(day, 1, 5) {
+		if e.Host == "web1" && e.App == "nginx" && e.Time.Hour() >= 13 && e.Time.Hour() < 16 && i%20 != 0 {
+			continue
+		}
+		evs = append(evs, e)
+	}
+	found = detect(b, evs, 300)
+	lows := 0
+	for _, e := range found {
+		d := e.Deviations[0]
+		if d.Kind == KindRateLow {
+			lows++
+			if e.Host != "web1" || e.Source != SourceName || !strings.Contains(d.Reason, "usual is at least") {
+				t.Errorf("rate_low: %s %s %q", e.Host, e.Source, d.Reason)
+			}
+		}
+	}
+	// Once for the low stretch, not every hour of it.
+	if lows != 1 {
+		t.Errorf("%d rate_low findings, want 1: %v", lows, found)
+	}
+}
+
+func TestBurstFiresOnce(t *testing.T) {
+	b := learnt(t)
+	day := monday.AddDate(0, 0, 15)
+	evs := history(day, 1, 6)
+	for i := range 400 {
+		evs = append(evs, ev(day.Add(15*time.Hour+time.Duration(i)*time.Second), "db1", "sshd",
+			"Failed password for root from 203.0.113.7 port 22 ssh2", "auth.failure", "user", "root"))
+	}
+	sortByTime(evs)
+	if n := kinds(detect(b, evs, 100))[KindRateHigh]; n != 1 {
+		t.Errorf("%d rate_high findings for one burst, want 1", n)
+	}
+}
+
+func TestClockSkew(t *testing.T) {
+	b := learnt(t)
+	d := NewDetector(Options{Baseline: b})
+	arrive := monday.AddDate(0, 0, 15).Add(10 * time.Hour)
+	var found int
+	for i := range 10 {
+		e := ev(arrive.Add(-20*time.Minute+time.Duration(i)*time.Second), "web1", "nginx", "GET /item/1 200")
+		e.Arrival = arrive.Add(time.Duration(i) * time.Second)
+		for _, o := range d.Process([]event.Event{e}) {
+			for _, dev := range o.Deviations {
+				if dev.Kind == KindClockSkew {
+					found++
+					if !strings.Contains(dev.Reason, "web1's event times are 20m behind their arrival") {
+						t.Errorf("reason %q", dev.Reason)
+					}
+				}
+			}
+		}
+	}
+	if found != 1 {
+		t.Errorf("%d clock_skew findings, want 1", found)
+	}
+}
+
+func TestSameFindingsWhateverTheBatches(t *testing.T) {
+	b := learnt(t)
+	day := monday.AddDate(0, 0, 15)
+	evs := history(day, 1, 7)
+	evs = append(evs, ev(day.Add(3*time.Hour), "web1", "sshd", "Accepted publickey for alice from 198.51.100.1 port 1 ssh2", "auth.success", "user", "alice", "src_ip", "198.51.100.1"))
+	sortByTime(evs)
+	want := fmt.Sprint(detect(b, evs, 1))
+	for _, n := range []int{7, 512, len(evs)} {
+		if got := fmt.Sprint(detect(b, evs, n)); got != want {
+			t.Errorf("batches of %d give other findings", n)
+		}
+	}
+}
+
+func TestWarmUp(t *testing.T) {
+	d := NewDetector(Options{Warmup: 7 * 24 * time.Hour, Location: time.UTC})
+	evs := history(monday, 8, 8)
+	var during int
+	for i := 0; i < len(evs); i += 1000 {
+		for _, e := range d.Process(evs[i:min(i+1000, len(evs))]) {
+			if e.Time.Before(monday.AddDate(0, 0, 7)) && len(e.Deviations) > 0 {
+				during++
+			}
+		}
+		if e := evs[min(i+1000, len(evs))-1]; e.Time.Before(monday.Add(24 * time.Hour)) {
+			s := d.Status()
+			if !s.Learning || !strings.HasPrefix(s.String(), "baseline: warming up, 6d") {
+				t.Fatalf("status on day 1: %+v %q", s, s.String())
+			}
+		}
+	}
+	if during > 0 {
+		t.Errorf("%d findings while warming up", during)
+	}
+	if s := d.Status(); s.Learning {
+		t.Fatalf("still learning after 8 days: %+v", s)
+	}
+	burst := []event.Event{}
+	at := monday.AddDate(0, 0, 8).Add(15 * time.Hour)
+	for i := range 50 {
+		burst = append(burst, ev(at.Add(time.Duration(i)*time.Second), "db1", "sshd", "Failed password for root from 203.0.113.7 port 22 ssh2", "auth.failure", "user", "root"))
+	}
+	if k := kinds(d.Process(burst)); k[KindRateHigh] != 1 || k[KindNewTemplate] != 1 {
+		t.Errorf("after warming up, a brute force gave %v", k)
+	}
+}
+
+func TestReadErrors(t *testing.T) {
+	var good bytes.Buffer
+	if err := Write(&good, learnt(t)); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, data, want string
+	}{
+		{"empty", "", "empty file"},
+		{"not a baseline", "hello world\n", "not a vigil baseline"},
+		{"newer", "vigil-baseline 99\n", "newer than this vigil reads"},
+		{"older", "vigil-baseline 0\n", "learn the baseline again"},
+		{"bad version", "vigil-baseline x\n", "format version"},
+		{"damaged", good.String()[:good.Len()/2], "damaged baseline"},
+	}
+	for _, tt := range tests {
+		_, err := Read(strings.NewReader(tt.data))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	f.Add([]byte("vigil-baseline 1\n"))
+	f.Add([]byte("vigil-baseline 1\n\x28\xb5\x2f\xfd\x00\x00"))
+	l := NewLearner(time.UTC, Caps{})
+	for _, e := range history(monday, 1, 9)[:200] {
+		l.Add(&e)
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, l.Finish()); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b, err := Read(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		// Whatever decoded must be usable.
+		var out bytes.Buffer
+		if err := WriteSummary(&out, b, SummaryOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		d := NewDetector(Options{Baseline: b})
+		d.Process([]event.Event{ev(monday, "web1", "sshd", "Accepted publickey for alice from 10.0.0.5 port 1 ssh2", "auth.success", "user", "alice", "src_ip", "10.0.0.5")})
+	})
+}
