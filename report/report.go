@@ -52,6 +52,9 @@ type Report struct {
 	// log.integrity and vigil's own notices (lines cut, data skipped,
 	// sources that failed).
 	Integrity []Item `json:"integrity"`
+	// Deviations are the baseline's findings (with --baseline) in time
+	// order, one item per finding: its kind, and its reason as message.
+	Deviations []Item `json:"deviations,omitempty"`
 	// Omitted counts what the caps left out, by list name.
 	Omitted map[string]int `json:"omitted,omitempty"`
 }
@@ -118,7 +121,9 @@ type PrivilegeUse struct {
 
 // Item is one event listed in full.
 type Item struct {
-	Time       time.Time         `json:"time,omitzero"`
+	Time time.Time `json:"time,omitzero"`
+	// Kind is a deviation's kind (Deviations only).
+	Kind       string            `json:"kind,omitempty"`
 	Host       string            `json:"host,omitempty"`
 	App        string            `json:"app,omitempty"`
 	Categories []string          `json:"categories,omitempty"`
@@ -201,6 +206,17 @@ func (b *Builder) Add(e *event.Event) {
 	}
 	src.Events++
 	widen(&src.First, &src.Last, t)
+	for i := range e.Deviations {
+		d := &e.Deviations[i]
+		if len(b.rep.Deviations) >= b.opts.MaxItems {
+			b.omitted["deviations"]++
+			continue
+		}
+		b.rep.Deviations = append(b.rep.Deviations, Item{
+			Time: e.Time, Kind: d.Kind, Host: strings.Clone(e.Host), App: strings.Clone(e.App),
+			Message: strings.Clone(d.Reason), Source: strings.Clone(e.Source),
+		})
+	}
 	notice := e.Format == "notice"
 	if len(e.Categories) == 0 && !notice {
 		return
@@ -404,6 +420,7 @@ func (b *Builder) Report() *Report {
 
 	r.Changes = sortItems(slices.Clone(b.rep.Changes))
 	r.Integrity = sortItems(slices.Clone(b.rep.Integrity))
+	r.Deviations = sortItems(slices.Clone(b.rep.Deviations))
 	r.ServiceFailures = top(b.failures, len(b.failures))
 	if r.Changes == nil {
 		r.Changes = []Item{}

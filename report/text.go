@@ -43,6 +43,9 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 	t.items("CHANGES: accounts, permissions, configuration, software (time order)", r.Changes, r.Omitted["changes"])
 	t.serviceFailures(r)
 	t.items("LOG INTEGRITY: logging disrupted, data lost or skipped (time order)", r.Integrity, r.Omitted["integrity"])
+	if len(r.Deviations) > 0 {
+		t.items("DEVIATIONS from the baseline (time order)", r.Deviations, r.Omitted["deviations"])
+	}
 	if len(r.Omitted) > 0 {
 		t.printf("\nSome tables reached their cap; counted but not listed: %s\n", omitted(r.Omitted))
 	}
@@ -208,6 +211,9 @@ func (t *textWriter) items(title string, items []Item, omitted int) {
 			who = it.Host + " " + who
 		}
 		badge := string(themes.AppendBadge(nil, it.Categories, true))
+		if it.Kind != "" {
+			badge = "{" + it.Kind + "}"
+		}
 		if badge != "" {
 			badge += " "
 		}

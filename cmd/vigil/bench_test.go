@@ -286,3 +286,33 @@ func median(xs []float64) float64 {
 	slices.Sort(s)
 	return s[len(s)/2]
 }
+
+// BenchmarkBaselineLearn1M times `vigil baseline learn` over a
+// 1,000,000-line syslog file of an ordinary busy server, from start to the
+// baseline file written. Target: under 5 s.
+//
+//	go test ./cmd/vigil -run '^$' -bench BaselineLearn1M -benchtime 3x -count 3
+func BenchmarkBaselineLearn1M(b *testing.B) {
+	path := serverFile(b)
+	out := filepath.Join(b.TempDir(), "normal.vbl")
+	var secs []float64
+	for b.Loop() {
+		os.Remove(out)
+		start := time.Now()
+		msg, err := exec.Command(vigilBin, "baseline", "learn", "--tz", "UTC", "-o", out, path).CombinedOutput()
+		if err != nil {
+			b.Fatalf("%v: %s", err, msg)
+		}
+		secs = append(secs, time.Since(start).Seconds())
+		if !strings.Contains(string(msg), "learnt 1.00M events") {
+			b.Fatalf("learn said %q", msg)
+		}
+	}
+	st, err := os.Stat(out)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(median(secs), "s")
+	b.ReportMetric(bigLines/median(secs), "lines/s")
+	b.ReportMetric(float64(st.Size())/1e3, "kB-baseline")
+}
