@@ -370,7 +370,7 @@ func TestSilenceAndRateLow(t *testing.T) {
 		d := e.Deviations[0]
 		if d.Kind == KindRateLow {
 			lows++
-			if e.Host != "web1" || e.Source != SourceName || !strings.Contains(d.Reason, "usual is at least") {
+			if e.Host != "web1" || e.Source != SourceName || !strings.Contains(d.Reason, "in the hour from Tue 13:00; usual is ") {
 				t.Errorf("rate_low: %s %s %q", e.Host, e.Source, d.Reason)
 			}
 		}

@@ -41,10 +41,15 @@ const (
 	// A rate_high needs more than twice the usual five-minute ceiling,
 	// plus burstSlack.
 	burstSlack = 5
-	// A rate_low needs an hour of week in which the key had at least
-	// lowMin events in every calendar hour learnt, and fewer than a
-	// quarter of the least of them now.
-	lowMin = 20
+	// A rate_low needs a key that was steady at that hour of the day on
+	// days of the same kind: at least lowMin events in every calendar
+	// hour learnt, never more than lowSpread times the least; and fewer
+	// than a quarter of the least now.
+	lowMin    = 20
+	lowSpread = 3
+	// newTemplateQuiet is how long, in seconds, further new templates of
+	// an app on a host are part of the new_template finding already made.
+	newTemplateQuiet = 600
 	// Silence needs a gap longer than quietFactor times the longest gap
 	// learnt at those hours, and at least minSilence.
 	quietFactor = 3
@@ -141,6 +146,9 @@ type hostDet struct {
 	cats  map[string]*keyDet
 	tpls  map[string]*keyDet
 	last  int64
+	// newTplUntil is, per app, until when further new templates are part
+	// of the new_template finding already made.
+	newTplUntil map[string]int64
 	// burstUntil is the minute until which a rate_high of the host is
 	// part of the burst already reported.
 	burstUntil int64
@@ -387,7 +395,14 @@ func (d *Detector) event(e *event.Event) {
 
 	if !tk.known && !m.Overflow && (hd.h != nil || d.groupKnown(hd.name)) {
 		key := "tpl\x00" + Group(hd.name) + "\x00" + m.ID
-		if d.once(key) {
+		// One finding per app and host in ten minutes: a new program or
+		// an install says many new things at once, and one line about it
+		// is enough for a person to look.
+		if d.once(key) && t >= hd.newTplUntil[e.App] {
+			if hd.newTplUntil == nil {
+				hd.newTplUntil = make(map[string]int64)
+			}
+			hd.newTplUntil[e.App] = t + newTemplateQuiet
 			d.add(e, event.Deviation{
 				Kind:     KindNewTemplate,
 				Key:      e.App + " " + m.ID,
@@ -859,18 +874,18 @@ func (d *Detector) judgeHour(hs int64, how int) {
 			continue
 		}
 		type low struct {
-			key        string
-			obs, least uint32
+			key              string
+			obs, least, most uint32
 		}
 		var lows []low
 		consider := func(key string, s *Series, k *keyDet) {
-			h := s.hour(how)
-			if h == nil || uint32(h.N) < uint32(cov) || h.Min < lowMin {
+			least, most, ok := steady(s, how, &hd.cov)
+			if !ok {
 				return
 			}
 			obs := k.hourCount(hs)
-			if obs*4 >= h.Min {
-				if obs*2 >= h.Min {
+			if obs*4 >= least {
+				if obs*2 >= least {
 					delete(hd.lowFired, key)
 				}
 				return
@@ -879,7 +894,7 @@ func (d *Detector) judgeHour(hs int64, how int) {
 				return
 			}
 			hd.lowFired[key] = true
-			lows = append(lows, low{key, obs, h.Min})
+			lows = append(lows, low{key, obs, least, most})
 		}
 		consider("", &hd.h.Total, &hd.total)
 		for c, s := range hd.h.Categories {
@@ -919,7 +934,7 @@ func (d *Detector) judgeHour(hs int64, how int) {
 		if len(lows) > 1 {
 			more = " (" + strconv.Itoa(len(lows)-1) + " more keys low)"
 		}
-		expected := "at least " + strconv.FormatUint(uint64(w.least), 10) + " an hour"
+		expected := strconv.FormatUint(uint64(w.least), 10) + "–" + strconv.FormatUint(uint64(w.most), 10) + " an hour"
 		d.emit(hs+3600, n, event.Deviation{
 			Kind: KindRateLow, Key: n + " " + keyName(w.key),
 			Expected: expected, Observed: strconv.FormatUint(uint64(w.obs), 10) + " in the hour",
@@ -927,6 +942,33 @@ func (d *Detector) judgeHour(hs int64, how int) {
 			Reason: what + ": " + strconv.FormatUint(uint64(w.obs), 10) + " in the hour from " + howName(how) + "; usual is " + expected + more,
 		})
 	}
+}
+
+// steady reports whether a key's hourly count at hour of week how was
+// steady enough to call a low count news: in every calendar hour learnt at
+// that hour of the day, on days of the same kind (weekdays or weekends), it
+// had at least lowMin events and never more than lowSpread times the least.
+// It returns the least and the most.
+func steady(s *Series, how int, cov *[HoursPerWeek]uint16) (least, most uint32, ok bool) {
+	hod, dt := how%24, dayType(how)
+	least = ^uint32(0)
+	days := 0
+	for day := range 7 {
+		w := day*24 + hod
+		if dayType(w) != dt || cov[w] == 0 {
+			continue
+		}
+		h := s.hour(w)
+		if h == nil || h.N < cov[w] {
+			return 0, 0, false
+		}
+		least, most = min(least, h.Min), max(most, h.Max)
+		days += int(cov[w])
+	}
+	if days < 2 || least < lowMin || most > lowSpread*least {
+		return 0, 0, false
+	}
+	return least, most, true
 }
 
 // silences reports hosts and sources seen this run that have been quiet

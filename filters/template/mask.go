@@ -21,6 +21,7 @@ const (
 	PlaceUser  = "<USER>"  // a user name the caller knew (MineKnown)
 	PlaceLong  = "<LONG>"  // a token longer than maxTokenBytes after masking
 	PlaceTail  = "<TAIL>"  // what follows the first MaxTokens-1 tokens
+	PlaceTime  = "<TIME>"  // a month name in a date (Nov 17, 17/Nov/2026:14:51:40)
 	Wildcard   = "<*>"
 )
 
@@ -265,6 +266,17 @@ func (k *masker) recognizeWord(msg string, i int, r run) (string, int) {
 	}
 	n, j := len(msg), r.end
 	c := msg[i]
+	// A date naming its month would give every month its own template:
+	// 17/Nov/2026:14:51:40 (web logs) becomes one placeholder, and a
+	// month name before a day (Nov 17) becomes one.
+	if isDigit(c) && j-i <= 2 && j < n && msg[j] == '/' {
+		if m := clfDate(msg, i); m > 0 {
+			return PlaceTime, m
+		}
+	}
+	if j-i == 3 && r.digits == 0 && j+1 < n && (msg[j] == ' ' || msg[j] == '-') && isDigit(msg[j+1]) && isMonth(msg[i:j]) {
+		return PlaceTime, 3
+	}
 	if isDigit(c) {
 		if c == '0' && j-i > 2 && (msg[i+1] == 'x' || msg[i+1] == 'X') && allHex(msg[i+2:j]) {
 			return PlaceHex, j - i
@@ -329,6 +341,48 @@ func (k *masker) recognizeWord(msg string, i int, r run) (string, int) {
 		}
 	}
 	return "", 0
+}
+
+// clfDate returns the length of a date such as 17/Nov/2026 or
+// 17/Nov/2026:14:51:40 at msg[i], or 0.
+func clfDate(msg string, i int) int {
+	j := i
+	for j < len(msg) && isDigit(msg[j]) {
+		j++
+	}
+	if j-i < 1 || j-i > 2 || j+9 > len(msg) || msg[j] != '/' || !isMonth(msg[j+1:j+4]) || msg[j+4] != '/' {
+		return 0
+	}
+	j += 5
+	k := j
+	for k < len(msg) && isDigit(msg[k]) {
+		k++
+	}
+	if k-j != 4 {
+		return 0
+	}
+	// The time of day, if any: :hh:mm:ss.
+	for part := 0; part < 3 && k+3 <= len(msg) && msg[k] == ':' && isDigit(msg[k+1]) && isDigit(msg[k+2]); part++ {
+		k += 3
+	}
+	return k - i
+}
+
+// isMonth reports whether w is an English month abbreviation (Nov, nov,
+// NOV).
+func isMonth(w string) bool {
+	if len(w) != 3 {
+		return false
+	}
+	var b [3]byte
+	for i := range 3 {
+		b[i] = w[i] | 0x20
+	}
+	switch string(b[:]) {
+	case "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec":
+		return true
+	}
+	return false
 }
 
 // word writes the run of letters and digits msg[i:j] that no recognizer

@@ -16,6 +16,13 @@ func TestMask(t *testing.T) {
 		{"bracketed pid", "sshd[24200]: x", "sshd[<NUM>]: x", nil},
 		{"hyphenated", "session-123.scope and 2026-11-22", "session-<NUM>.scope and <NUM>-<NUM>-<NUM>", nil},
 		{"time", "at 06:55:46", "at <NUM>:<NUM>:<NUM>", nil},
+		// Dates that name their month.
+		{"clf date", `1.2.3.4 - - [17/Nov/2026:14:51:40 +0000] "GET /"`, `<IP> - - [<TIME> +<NUM>] "GET /"`, nil},
+		{"clf date alone", "on 7/dec/2026 ok", "on <TIME> ok", nil},
+		{"month day", "since Nov 17 14:51:40", "since <TIME> <NUM> <NUM>:<NUM>:<NUM>", nil},
+		{"month-day", "expires Jan-05", "expires <TIME>-<NUM>", nil},
+		{"not a month", "May I ask, Mayday 5 and Nov x", "May I ask, Mayday <NUM> and Nov x", nil},
+		{"not a clf date", "ratio 3/Nov/x", "ratio <NUM>/Nov/x", nil},
 		// Addresses.
 		{"ipv4", "from 203.0.113.9 port 52113", "from <IP> port <NUM>", nil},
 		{"ipv4 port", "to 1.2.3.4:22 ok", "to <IP>:<NUM> ok", nil},

@@ -365,7 +365,7 @@ func seedKind(f string) uint8 {
 }
 
 var placeholders = [...]string{PlaceNum, PlaceIP, PlaceHex, PlacePath, PlaceUUID, PlaceStr,
-	PlaceHost, PlaceEmail, PlaceMAC, PlaceDur, PlaceID, PlaceURL, PlaceUser, PlaceLong, PlaceTail}
+	PlaceHost, PlaceEmail, PlaceMAC, PlaceDur, PlaceID, PlaceURL, PlaceUser, PlaceLong, PlaceTail, PlaceTime}
 
 // Lookup returns the template with ID id, or whose ID was id before it
 // generalised.
