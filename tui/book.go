@@ -35,6 +35,7 @@ type book struct {
 	marks        map[uint64]struct{} // ring positions
 	marksEvicted uint64
 	all          *panes.Histogram // every event held
+	devs         *panes.DevCounts // the deviations of every event held
 
 	gen     uint64   // generation of the newest filter request
 	pending *pending // filter being computed, nil when none
@@ -64,6 +65,7 @@ func newBook(capacity int) *book {
 		cur:   &lens{v: allView()},
 		marks: make(map[uint64]struct{}),
 		all:   panes.NewHistogram(),
+		devs:  panes.NewDevCounts(),
 	}
 	b.ring.onEvict = b.evict
 	return b
@@ -106,6 +108,11 @@ func (b *book) ingest(evs []event.Event) (added int) {
 // lens.
 func (b *book) admit(pos uint64, e *event.Event) (added int) {
 	b.all.Add(e.Time, e.Categories)
+	if len(e.Deviations) > 0 {
+		if mask := b.devs.Add(e.Deviations); mask != 0 {
+			b.ring.rec(pos).extra.devUntracked = mask
+		}
+	}
 	for _, l := range b.lenses() {
 		switch {
 		case l.v.all:
@@ -133,6 +140,9 @@ func (b *book) evict(pos uint64) {
 	rec := b.ring.rec(pos)
 	t, cats := rec.timeOf(), b.ring.tables.tags[rec.tags].cats
 	b.all.Remove(t, cats)
+	if x := rec.extra; x != nil && len(x.deviations) > 0 {
+		b.devs.Remove(x.deviations, x.devUntracked)
+	}
 	for _, l := range b.lenses() {
 		v := &l.v
 		if !v.all && v.head < len(v.idx) && v.idx[v.head] == pos {

@@ -13,6 +13,9 @@ type rowCache struct {
 
 	// frameLen is the length in bytes of the last frame View built.
 	frameLen int
+	// baseline is Options.Baseline's answer for the frame being built (or
+	// the last one), asked once per frame.
+	baseline string
 
 	// The key help, memoised by statusView.
 	help    string

@@ -12,6 +12,7 @@ import (
 	"github.com/vigil-sec/vigil/event"
 	"github.com/vigil-sec/vigil/sanitize"
 	"github.com/vigil-sec/vigil/themes"
+	"github.com/vigil-sec/vigil/tui/panes"
 )
 
 // detailView renders the selected event in full: every field, the raw
@@ -47,6 +48,9 @@ func (m *Model) detailLines(e *event.Event, width int) []string {
 	labelW := 10 // " " + the longest label + a space, within reason
 	for k := range e.Fields {
 		labelW = max(labelW, min(len(k)+2, 22))
+	}
+	if len(e.Deviations) > 0 {
+		labelW = max(labelW, 12) // "deviation", and "  expected" under it
 	}
 	add := func(label, value string) {
 		if value == "" {
@@ -86,6 +90,15 @@ func (m *Model) detailLines(e *event.Event, width int) []string {
 	}
 	add("app", app)
 	add("message", clean(e.Message))
+	// Baseline findings next: they say why the event stands out.
+	for i := range e.Deviations {
+		d := &e.Deviations[i]
+		add("deviation", p.deviation.render(panes.DeviationGlyph+" "+clean(d.Kind))+"  score "+strconv.FormatFloat(d.Score, 'f', 2, 64))
+		add("  key", clean(d.Key))
+		add("  expected", clean(d.Expected))
+		add("  observed", clean(d.Observed))
+		add("  reason", clean(d.Reason))
+	}
 	for _, c := range e.Categories {
 		cat, ok := event.LookupCategory(c)
 		badge := p.weight[categoryWeight(c)].render(string(themes.AppendShortBadge(nil, []string{c}, false)))
@@ -122,9 +135,6 @@ func (m *Model) detailLines(e *event.Event, width int) []string {
 	}
 	if e.Template != "" {
 		add("template", clean(e.Template))
-	}
-	for _, d := range e.Deviations {
-		add("deviation", clean(d.Kind+": "+d.Reason))
 	}
 	src := clean(e.Source)
 	if e.Offset >= 0 {

@@ -75,6 +75,8 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.openExport()
 	case key.Matches(msg, k.Copy):
 		cmd = m.copySelected()
+	case key.Matches(msg, k.DevApply): // before Detail, which shares enter
+		cmd = m.applyDeviation()
 	case key.Matches(msg, k.Detail):
 		m.panes.detail = !m.panes.detail
 	case key.Matches(msg, k.Categories):
@@ -88,6 +90,12 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		cmd = m.stepTimeline(-1)
 	case key.Matches(msg, k.Newer):
 		cmd = m.stepTimeline(1)
+	case key.Matches(msg, k.Deviations):
+		m.toggleDeviations()
+	case key.Matches(msg, k.DevPrev):
+		m.stepDeviations(-1)
+	case key.Matches(msg, k.DevNext):
+		m.stepDeviations(1)
 	case key.Matches(msg, k.Left):
 		m.hscroll = max(0, m.hscroll-8)
 	case key.Matches(msg, k.Right):
@@ -117,15 +125,19 @@ func onOff(what string, on bool) string {
 }
 
 // escape backs out of the innermost state: the context view, then the
-// search highlight, then the panes.
+// search highlight, then the deviation group selected (enter opens the
+// detail pane again), then the panes.
 func (m *Model) escape() tea.Cmd {
 	switch {
 	case m.b.saved != nil:
 		m.toggleContext()
 	case m.search != nil:
 		m.search = nil
+	case m.devSel.ok && m.panes.deviations:
+		m.devSel = devGroup{}
 	case m.panes != shown{}:
 		m.panes = shown{}
+		m.devSel = devGroup{}
 	}
 	return nil
 }
@@ -228,6 +240,7 @@ func (m *Model) setFilter(text string) tea.Cmd {
 	m.filter = text
 	b.saved = nil
 	if q.IsEmpty() {
+		m.filterNote = ""
 		pos, ok := m.selected()
 		b.pending = nil
 		b.gen++
@@ -259,12 +272,17 @@ func (m *Model) filterDone(msg filterDoneMsg) {
 	default:
 		m.placeCursor(pos)
 	}
-	m.setNote(fmt.Sprintf("filter applied: %s of %s events matched", thousands(end-first), thousands(m.b.ring.len())), false)
+	note := fmt.Sprintf("filter applied: %s of %s events matched", thousands(end-first), thousands(m.b.ring.len()))
+	if m.filterNote != "" {
+		note += "; " + m.filterNote
+		m.filterNote = ""
+	}
+	m.setNote(note, false)
 }
 
 // addTerm adds a term to the filter in force and applies it.
 func (m *Model) addTerm(term string) tea.Cmd {
-	text := strings.TrimSpace(m.filter + " " + term)
+	text := andTerm(m.filter, term)
 	m.pushHistory(text)
 	return m.setFilter(text)
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/vigil-sec/vigil/tui/panes"
 )
 
 // headerSeg is one piece of the header's right side.
@@ -68,7 +70,9 @@ func (m *Model) headerView() string {
 }
 
 // headerCounts builds the right side of the header: event count, rate,
-// evicted, dropped and the state. short picks compact numbers and labels.
+// evicted, dropped, the events with deviations and what the baseline says
+// of itself (m.cache.baseline, asked once per frame), and the state. short
+// picks compact numbers and labels.
 func (m *Model) headerCounts(short bool) []headerSeg {
 	num := thousands
 	if short {
@@ -97,6 +101,12 @@ func (m *Model) headerCounts(short bool) []headerSeg {
 			segs = append(segs, headerSeg{text: "skipped " + num(n), strong: true})
 		}
 	}
+	if n := m.stats.deviating; n > 0 || m.opts.Baseline != nil {
+		segs = append(segs, headerSeg{text: panes.DeviationGlyph + " " + num(n)})
+	}
+	if s := m.baselineLabel(short); s != "" {
+		segs = append(segs, headerSeg{text: s})
+	}
 	var state []string
 	strong := false
 	if !m.list.following {
@@ -117,6 +127,26 @@ func (m *Model) headerCounts(short bool) []headerSeg {
 		state = append(state, "following")
 	}
 	return append(segs, headerSeg{text: strings.Join(state, "; "), strong: strong})
+}
+
+// Widths of the baseline's segment of the header.
+const (
+	baselineWidth      = 40
+	baselineShortWidth = 20
+)
+
+// baselineLabel is the baseline's status for the header, escaped, on one
+// line: cut to 40 cells, or when short without a leading "baseline: " and
+// cut to 20.
+func (m *Model) baselineLabel(short bool) string {
+	s := strings.TrimSpace(strings.Join(strings.Fields(clean1(m.cache.baseline)), " "))
+	w := baselineWidth
+	if short {
+		s = strings.TrimPrefix(s, "baseline: ")
+		w = baselineShortWidth
+	}
+	s, _ = fit(s, w)
+	return s
 }
 
 func plural(n uint64, one, many string) string {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -24,6 +25,10 @@ type KeyMap struct {
 	Mark, MarksOnly, Context, Export, Copy key.Binding
 	// Panes.
 	Detail, Categories, Timeline, Sources, Older, Newer key.Binding
+	// The deviations pane: show it, select a group, filter on it. DevApply
+	// shares enter with Detail: it acts only while a group is selected,
+	// and then first.
+	Deviations, DevPrev, DevNext, DevApply key.Binding
 	// General.
 	Escape, Help, Quit key.Binding
 
@@ -70,6 +75,10 @@ func DefaultKeyMap() KeyMap {
 		Sources:    b([]string{"s"}, "s", "sources"),
 		Older:      b([]string{"["}, "[", "timeline: earlier bar"),
 		Newer:      b([]string{"]"}, "]", "timeline: later bar"),
+		Deviations: b([]string{"v"}, "v", "deviations"),
+		DevPrev:    b([]string{"{"}, "{", "deviations: previous group"),
+		DevNext:    b([]string{"}"}, "}", "deviations: next group"),
+		DevApply:   b([]string{"enter"}, "enter", "filter on group"),
 
 		Escape: b([]string{"esc"}, "esc", "back"),
 		Help:   b([]string{"?"}, "?", "keys"),
@@ -94,6 +103,8 @@ func (k *KeyMap) actions() map[string]*key.Binding {
 		"export": &k.Export, "copy": &k.Copy,
 		"detail": &k.Detail, "categories": &k.Categories, "timeline": &k.Timeline,
 		"sources": &k.Sources, "timeline_earlier": &k.Older, "timeline_later": &k.Newer,
+		"deviations": &k.Deviations, "deviations_prev": &k.DevPrev,
+		"deviations_next": &k.DevNext, "deviations_apply": &k.DevApply,
 		"back": &k.Escape, "help": &k.Help, "quit": &k.Quit,
 	}
 }
@@ -134,7 +145,13 @@ func (k *KeyMap) Rebind(action string, keys []string) error {
 	return nil
 }
 
-// Conflicts reports keys bound to two actions of the event list.
+// modal are the pairs of actions that may share keys: the first acts only
+// in a state of its own, and then before the second (enter filters on the
+// selected deviation group, and opens the detail pane otherwise).
+var modal = map[[2]string]bool{{"deviations_apply", "detail"}: true}
+
+// Conflicts reports keys bound to two actions of the event list, other
+// than the modal pairs.
 func (k *KeyMap) Conflicts() error {
 	owner := map[string]string{}
 	var errs []string
@@ -146,7 +163,7 @@ func (k *KeyMap) Conflicts() error {
 	sort.Strings(names)
 	for _, n := range names {
 		for _, kk := range acts[n].Keys() {
-			if o, ok := owner[kk]; ok && o != n {
+			if o, ok := owner[kk]; ok && o != n && !modal[[2]string{o, n}] && !modal[[2]string{n, o}] {
 				errs = append(errs, fmt.Sprintf("key %q is bound to both %s and %s", kk, o, n))
 			}
 			owner[kk] = n
@@ -168,7 +185,7 @@ func (h listHelp) ShortHelp() []key.Binding {
 	return []key.Binding{
 		k.Filter, k.Search,
 		pair(k.Bottom, k.Follow, "G", "follow"),
-		k.Detail, k.Mark, k.Export, k.Palette, k.Help, k.Quit,
+		k.DevApply, k.detail(), k.Mark, k.Export, k.Palette, k.Help, k.Quit,
 	}
 }
 
@@ -179,8 +196,30 @@ func (h listHelp) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Follow, k.JumpTime},
 		{k.Filter, k.Search, k.Next, k.Prev, k.Only, k.Exclude, k.Palette, k.Left, k.Right},
 		{k.Mark, k.MarksOnly, k.Context, k.Export, k.Copy, k.Wrap, k.UTC},
-		{k.Detail, k.Categories, k.Timeline, k.Sources, k.Older, k.Newer, k.Escape, k.Help, k.Quit},
+		{k.detail(), k.Categories, k.Timeline, k.Sources, k.Older, k.Newer, k.Deviations, k.DevPrev, k.DevNext, k.DevApply},
+		{k.Escape, k.Help, k.Quit},
 	}
+}
+
+// detail is the Detail binding as the help shows it: without the keys
+// DevApply takes while it is on.
+func (k *KeyMap) detail() key.Binding {
+	if !k.DevApply.Enabled() {
+		return k.Detail
+	}
+	taken := k.DevApply.Keys()
+	var keys []string
+	for _, kk := range k.Detail.Keys() {
+		if !slices.Contains(taken, kk) {
+			keys = append(keys, kk)
+		}
+	}
+	if len(keys) == len(k.Detail.Keys()) {
+		return k.Detail
+	}
+	b := key.NewBinding(key.WithKeys(keys...), key.WithHelp(strings.Join(keys, "/"), k.Detail.Help().Desc))
+	b.SetEnabled(len(keys) > 0 && k.Detail.Enabled())
+	return b
 }
 
 // inputHelp is the help while an input bar has the keyboard.
@@ -206,14 +245,23 @@ func pair(a, b key.Binding, keys, desc string) key.Binding {
 	return p
 }
 
+// viewState is what of the view decides which bindings work.
+type viewState struct {
+	following, searching, timeline, marks bool
+	deviations, devSelected               bool // the pane is shown; a group is selected
+}
+
 // setMode switches bindings on and off for the state of the view, so that
 // the help only offers what works.
-func (k *KeyMap) setMode(following, searching, timeline, hasMarks bool) {
-	k.Bottom.SetEnabled(!following)
-	k.Follow.SetEnabled(!following)
-	k.Next.SetEnabled(searching)
-	k.Prev.SetEnabled(searching)
-	k.Older.SetEnabled(timeline)
-	k.Newer.SetEnabled(timeline)
-	k.MarksOnly.SetEnabled(hasMarks)
+func (k *KeyMap) setMode(s viewState) {
+	k.Bottom.SetEnabled(!s.following)
+	k.Follow.SetEnabled(!s.following)
+	k.Next.SetEnabled(s.searching)
+	k.Prev.SetEnabled(s.searching)
+	k.Older.SetEnabled(s.timeline)
+	k.Newer.SetEnabled(s.timeline)
+	k.MarksOnly.SetEnabled(s.marks)
+	k.DevPrev.SetEnabled(s.deviations)
+	k.DevNext.SetEnabled(s.deviations)
+	k.DevApply.SetEnabled(s.deviations && s.devSelected)
 }

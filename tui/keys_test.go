@@ -2,6 +2,7 @@ package tui
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -486,6 +487,10 @@ func TestEveryBindingActs(t *testing.T) {
 		"sources":          {nil, func(b, a Model) bool { return a.panes.sources }},
 		"timeline_earlier": {keys("T"), func(b, a Model) bool { return a.tlSel >= 0 && moved(b, a) }},
 		"timeline_later":   {keys("T", "g"), func(b, a Model) bool { return a.tlSel >= 0 && moved(b, a) }},
+		"deviations":       {nil, func(b, a Model) bool { return a.panes.deviations }},
+		"deviations_prev":  {keys("v"), func(b, a Model) bool { return a.devSel.ok && a.devSel.isKey }},
+		"deviations_next":  {keys("v", "}"), func(b, a Model) bool { return a.devSel.ok && a.devSel.isKey }},
+		"deviations_apply": {keys("v", "}"), func(b, a Model) bool { return a.filter == "dev:rate_high" && !a.panes.detail }},
 		"back":             {keys("d", "c"), func(b, a Model) bool { return a.panes == shown{} }},
 		"help":             {nil, func(b, a Model) bool { return a.showAll }},
 		"quit":             {nil, nil}, // returns tea.Quit, checked below
@@ -505,6 +510,9 @@ func TestEveryBindingActs(t *testing.T) {
 			t.Run(name+"/"+k, func(t *testing.T) {
 				m, _ := testModel(t, 120, 40, Options{BufferSize: 5000})
 				evs := events(0, 3600)
+				for i := 0; i < len(evs); i += 100 {
+					evs[i].Deviations = []event.Deviation{{Kind: "rate_high", Key: fmt.Sprintf("sshd on %s", evs[i].Host)}}
+				}
 				m = update(m, mkBatch(false, evs))
 				m = drive(t, m, keys("k", "k", "k", "k", "k")...) // paused, mid-list
 				for _, msg := range c.setup {                     // each with its results first

@@ -37,7 +37,7 @@ func (m *Model) layout() layout {
 		l.timeline = timelineHeight
 		avail -= timelineHeight
 	}
-	side := m.panes.categories || m.panes.sources
+	side := m.sideShown()
 	wide := w >= wideWidth
 	switch {
 	case wide && (side || m.panes.detail):
@@ -55,7 +55,7 @@ func (m *Model) layout() layout {
 		l.listW = w - l.sideW - 1 // a border column between
 	}
 	if m.panes.detail && !l.detailTop {
-		l.detailH = min(12, max(avail/2, 4))
+		l.detailH = min(12, max(avail/2, 4), max(avail, 0)) // never more than there is
 		l.detailW = w
 		l.bottom += l.detailH
 	}
@@ -72,10 +72,19 @@ func (m *Model) layout() layout {
 				}
 			}
 		}
-		l.bottom += min(n, max((avail-l.detailH)/2, 3))
+		if m.panes.deviations {
+			n += m.deviationsLines()
+		}
+		l.bottom += min(n, max((avail-l.detailH)/2, 3), max(avail-l.detailH, 0))
 	}
 	l.listH = max(avail-l.bottom, 0)
 	return l
+}
+
+// sideShown reports whether a pane of the side column is shown: the
+// categories, sources or deviations pane.
+func (m *Model) sideShown() bool {
+	return m.panes.categories || m.panes.sources || m.panes.deviations
 }
 
 // listHeight is the number of list lines on screen.
@@ -99,6 +108,10 @@ func (m *Model) inputHeight() int {
 // render from aggregates, and nothing walks the buffer.
 func (m Model) View() tea.View {
 	var b strings.Builder
+	m.cache.baseline = ""
+	if m.opts.Baseline != nil {
+		m.cache.baseline = m.opts.Baseline()
+	}
 	if m.width > 0 && m.height > 0 {
 		b.Grow(max(m.cache.frameLen+m.width, m.width*m.height*2))
 		b.WriteString(m.headerView())
@@ -140,7 +153,7 @@ func (m *Model) bodyView(b *strings.Builder) {
 	}
 	if l.bottom > 0 {
 		h := l.bottom
-		if m.panes.categories || m.panes.sources {
+		if m.sideShown() {
 			if l.sideW == 0 {
 				sh := l.bottom - l.detailH
 				for _, line := range m.sidePanes(m.width, sh) {
@@ -172,7 +185,7 @@ func (m *Model) sideView(l layout, height int) []string {
 	if l.detailTop {
 		dh := height
 		var out []string
-		if m.panes.categories || m.panes.sources {
+		if m.sideShown() {
 			dh = height * 3 / 5
 		}
 		out = append(out, m.detailView(l.sideW, dh)...)
@@ -184,8 +197,22 @@ func (m *Model) sideView(l layout, height int) []string {
 	return m.sidePanes(l.sideW, height)
 }
 
-// sidePanes renders the categories and sources panes in width x height.
+// sidePanes renders the categories, deviations and sources panes in width
+// x height. The deviations pane, which is navigated, takes what the
+// others leave.
 func (m *Model) sidePanes(width, height int) []string {
+	if m.panes.deviations {
+		srcH, catH := 0, 0
+		if m.panes.sources {
+			srcH = min(height/3, m.sourcesLines())
+		}
+		if m.panes.categories {
+			catH = min((height-srcH)/2, 1+max(len(m.b.hist().CategoryCounts()), 1))
+		}
+		out := m.categoriesView(width, catH)
+		out = append(out, m.deviationsView(width, height-srcH-catH, m.cache.baseline)...)
+		return append(out, m.sourcesView(width, srcH)...)
+	}
 	switch {
 	case m.panes.categories && m.panes.sources:
 		ch := height - min(height/2, m.sourcesLines())

@@ -33,7 +33,7 @@ const (
 
 // shown says which optional panes are shown.
 type shown struct {
-	detail, categories, timeline, sources bool
+	detail, categories, timeline, sources, deviations bool
 }
 
 // Model is the root model of the UI. Its zero value is not usable: build it
@@ -69,10 +69,12 @@ type Model struct {
 	inputErr *query.Error // the problem with the text in the filter or search bar
 	note     string       // a transient message on the status line
 	noteErr  bool
-	filter   string   // the text of the filter in use (or being applied)
-	history  []string // filters applied, oldest first
-	histPos  int      // position in history while browsing it with up/down
-	histSave string   // what was typed before browsing the history
+	filter   string // the text of the filter in use (or being applied)
+	// filterNote is said with the count once the filter being applied is.
+	filterNote string
+	history    []string // filters applied, oldest first
+	histPos    int      // position in history while browsing it with up/down
+	histSave   string   // what was typed before browsing the history
 
 	search     *query.Query // highlighted and stepped through with n/N
 	searchGen  uint64
@@ -82,8 +84,10 @@ type Model struct {
 
 	panes   shown
 	wrap    bool
-	hscroll int // cells of message skipped on the left
-	tlSel   int // selected timeline bar, -1 for none
+	hscroll int       // cells of message skipped on the left
+	tlSel   int       // selected timeline bar, -1 for none
+	devSel  devGroup  // selected group of the deviations pane
+	devLast devFilter // the filter the deviations pane last applied
 	palette palette
 	opts    Options
 }
@@ -162,7 +166,10 @@ func (m *Model) bounds() (first, end uint64) { return m.b.cur.v.bounds(m.b.ring)
 func (m *Model) settle() {
 	first, end := m.bounds()
 	m.list.settle(first, end, m.listHeight())
-	m.keys.setMode(m.list.following, m.search != nil, m.panes.timeline, len(m.b.marks) > 0)
+	m.keys.setMode(viewState{
+		following: m.list.following, searching: m.search != nil, timeline: m.panes.timeline,
+		marks: len(m.b.marks) > 0, deviations: m.panes.deviations, devSelected: m.devSel.ok,
+	})
 }
 
 // updateRate computes events per second since the previous tick.

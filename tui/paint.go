@@ -50,6 +50,7 @@ type paint struct {
 	text, muted, accent, warning span
 	header, headerStrong         span
 	match, selection, mark       span
+	deviation                    span
 	border, errText              span
 	severity                     [event.Debug + 1]span
 	weight                       [themes.High + 1]span
@@ -67,6 +68,7 @@ func newPaint(t themes.Theme) paint {
 		match:        spanOf(t.Match()),
 		selection:    spanOf(t.Selection()),
 		mark:         spanOf(t.Mark()),
+		deviation:    spanOf(t.Deviation()),
 		border:       spanOf(t.Border()),
 		errText:      spanOf(t.Error()),
 	}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -8,6 +9,8 @@ import (
 	"github.com/sahilm/fuzzy"
 
 	"github.com/vigil-sec/vigil/filters/query"
+	"github.com/vigil-sec/vigil/sanitize"
+	"github.com/vigil-sec/vigil/tui/panes"
 )
 
 // paletteRows is how many matches the palette shows.
@@ -52,6 +55,7 @@ func (m *Model) openPalette() {
 	act(k.Categories, func(m *Model) tea.Cmd { m.panes.categories = !m.panes.categories; return nil })
 	act(k.Timeline, func(m *Model) tea.Cmd { m.panes.timeline = !m.panes.timeline; return nil })
 	act(k.Sources, func(m *Model) tea.Cmd { m.panes.sources = !m.panes.sources; return nil })
+	act(k.Deviations, func(m *Model) tea.Cmd { m.toggleDeviations(); return nil })
 	act(k.Mark, func(m *Model) tea.Cmd { m.toggleMark(); return nil })
 	act(k.MarksOnly, func(m *Model) tea.Cmd { return m.toggleMarksOnly() })
 	act(k.Context, func(m *Model) tea.Cmd { m.toggleContext(); return nil })
@@ -70,6 +74,11 @@ func (m *Model) openPalette() {
 	}})
 	act(k.Help, func(m *Model) tea.Cmd { m.showAll = true; return nil })
 	act(k.Quit, func(m *Model) tea.Cmd { return tea.Quit })
+	for _, term := range devTerms(m.b.devs) {
+		items = append(items, paletteItem{label: term, kind: "deviation", act: func(m *Model) tea.Cmd {
+			return m.addTerm(term)
+		}})
+	}
 	for kind := range seenKinds {
 		field := seenField[kind]
 		for _, v := range m.stats.values(kind) {
@@ -87,6 +96,21 @@ func (m *Model) openPalette() {
 	m.inputErr = nil
 	m.rankPalette()
 	m.settle()
+}
+
+// devTerms are the palette's deviation filters: any deviation, then each
+// kind the baseline has, and any other kind held.
+func devTerms(d *panes.DevCounts) []string {
+	terms := []string{"dev:"}
+	for _, k := range panes.DeviationKinds {
+		terms = append(terms, "dev:"+k)
+	}
+	for _, k := range d.Kinds() {
+		if !slices.Contains(panes.DeviationKinds[:], k.Kind) && !sanitize.NeededString(k.Kind) && k.Kind != "" {
+			terms = append(terms, "dev:"+query.Quote(k.Kind))
+		}
+	}
+	return terms
 }
 
 // rankPalette matches the typed text against the items.

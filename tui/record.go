@@ -40,6 +40,9 @@ const noTime = math.MinInt64
 type extra struct {
 	truncated  int64
 	deviations []event.Deviation
+	// devUntracked says which deviations the book's DevCounts did not
+	// count by key (panes.DevCounts.Add); only the UI goroutine uses it.
+	devUntracked uint64
 }
 
 // origin is a source and the decoder that read it.

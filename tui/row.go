@@ -11,6 +11,7 @@ import (
 	"github.com/vigil-sec/vigil/filters/query"
 	"github.com/vigil-sec/vigil/sanitize"
 	"github.com/vigil-sec/vigil/themes"
+	"github.com/vigil-sec/vigil/tui/panes"
 )
 
 // Fixed parts of a row: "15:04:05~ ERR  ".
@@ -19,6 +20,14 @@ const (
 	badgeWidth  = 4
 	prefixWidth = timeWidth + 1 + badgeWidth + 1
 	maxCategory = 20 // widest category badge, brackets included
+	// maxDeviation is the widest deviation marker: the glyph, a kind
+	// ("out_of_hours") and "+N" for the others.
+	maxDeviation = 16
+	// devKindRoom is the room a row must have for the message, badges
+	// included, to show the kind of a deviation after its glyph: 60
+	// cells, which a row the width of the screen has from 111 columns on.
+	// Never at 80, where the message needs every cell it can get.
+	devKindRoom = 60
 )
 
 // columns are the widths of the host and app columns for a screen width;
@@ -88,6 +97,13 @@ func (r *rowRenderer) render(e *event.Event) string {
 	}
 
 	rest := r.width - used
+	if len(e.Deviations) > 0 && rest > 1 {
+		// The glyph says it without colour; the kind, when there is room.
+		d, w := fit(deviationMarker(e, rest >= devKindRoom), min(maxDeviation, rest-1))
+		p.deviation.write(&b, d)
+		b.WriteByte(' ')
+		rest -= w + 1
+	}
 	if len(e.Categories) > 0 && rest > 0 {
 		c, w := fit(categoryBadge(e), min(maxCategory, rest/3))
 		if w > 0 {
@@ -208,6 +224,20 @@ func appName(e *event.Event, width int) string {
 // medium, so weight does not rest on colour), and "+N" for the others.
 func categoryBadge(e *event.Event) string {
 	return flatten(sanitize.String(string(themes.AppendShortBadge(nil, e.Categories, false))))
+}
+
+// deviationMarker is the marker of an event with deviations: the glyph,
+// then with kind the first deviation's kind and "+N" for the others
+// ("◆rate_high+1").
+func deviationMarker(e *event.Event, kind bool) string {
+	if !kind {
+		return panes.DeviationGlyph
+	}
+	s := panes.DeviationGlyph + flatten(sanitize.String(e.Deviations[0].Kind))
+	if n := len(e.Deviations) - 1; n > 0 {
+		s += "+" + strconv.Itoa(n)
+	}
+	return s
 }
 
 // bootSeparator is the row of a journald boot boundary: a rule across the

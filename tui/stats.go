@@ -17,6 +17,8 @@ type stats struct {
 	// truncated counts lines cut at the length limit; losses the
 	// sources' notices of data they could not read (log.integrity).
 	truncated, losses uint64
+	// deviating counts events with baseline deviations.
+	deviating uint64
 
 	seen    [seenKinds]map[string]int
 	sources map[string]*sourceStat
@@ -99,6 +101,9 @@ func (s *stats) add(evs []event.Event) {
 		st.last.Time = e.Time
 		if e.Truncated > 0 {
 			s.truncated++
+		}
+		if len(e.Deviations) > 0 {
+			s.deviating++
 		}
 		if e.Format != "notice" {
 			if st.stateNote == sources.StateError || st.stateNote == sources.StateDeleted {

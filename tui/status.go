@@ -83,7 +83,7 @@ type helpKey struct {
 	width int
 	look  *look
 	mode  mode
-	keys  [4]bool // the bindings that switch on and off
+	keys  [6]bool // the bindings that switch on and off
 	all   bool
 }
 
@@ -93,7 +93,8 @@ type helpKey struct {
 // mode, the width and the theme.
 func (m *Model) helpView(width int) string {
 	k := helpKey{width: width, look: m.look, mode: m.mode, all: m.showAll,
-		keys: [4]bool{m.keys.Bottom.Enabled(), m.keys.Next.Enabled(), m.keys.Older.Enabled(), m.keys.MarksOnly.Enabled()}}
+		keys: [6]bool{m.keys.Bottom.Enabled(), m.keys.Next.Enabled(), m.keys.Older.Enabled(), m.keys.MarksOnly.Enabled(),
+			m.keys.DevNext.Enabled(), m.keys.DevApply.Enabled()}}
 	c := m.cache
 	if c.helpOK && c.helpKey == k {
 		return c.help

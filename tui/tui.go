@@ -63,6 +63,13 @@ type Options struct {
 	// ExportDir is where exports are offered by default; "" is the
 	// working directory.
 	ExportDir string
+	// Baseline, when set, says how the baseline stands ("baseline:
+	// warming up, 22h left"); the header shows it, shortened when space
+	// is short (a leading "baseline: " goes first). It is called once per
+	// frame on the UI goroutine, so it must be cheap; the text is escaped
+	// before it is shown. With it set, the header also counts the events
+	// with deviations seen (it does once one has arrived in any case).
+	Baseline func() string
 }
 
 // Run runs the UI on the terminal until the user quits or ctx is cancelled.

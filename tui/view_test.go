@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -135,7 +136,10 @@ func TestRowWidthNeverExceeded(t *testing.T) {
 	evs[3].Message = strings.Repeat("界", 200)
 	evs[4].Host = strings.Repeat("h", 100)
 	evs[5].App = "\tapp\twith\ttabs"
-	for _, w := range []int{10, 20, 40, 59, 60, 80, 99, 100, 159, 160, 250} {
+	evs[47].Deviations = []event.Deviation{{Kind: "out_of_hours\x1b[2J"}, {Kind: "new_value"}} // on screen
+	evs[48].Deviations = []event.Deviation{{Kind: "silence"}}
+	evs[48].Categories = []string{"auth.failure"}
+	for _, w := range []int{10, 17, 18, 19, 20, 40, 59, 60, 61, 62, 80, 99, 100, 110, 111, 159, 160, 250} {
 		m, _ := testModel(t, w, 30, Options{})
 		m = update(m, mkBatch(false, evs))
 		checkFrame(t, m.View().Content, w, 30)
@@ -203,34 +207,89 @@ func TestViewSlowedNotice(t *testing.T) {
 	}
 }
 
+// deviationEvents are events the baseline found unusual, after the hour
+// of events(0, 3600): a burst of failed logins, a new message shape, a
+// login at an odd hour from a new address, a clock off by minutes, and a
+// silence, which the baseline reports as an event of its own.
+func deviationEvents() []event.Event {
+	at := func(s int) time.Time { return epoch.Add(time.Duration(3600+s) * time.Second) }
+	burst := "sshd 'Failed password for <USER> from <IP> port <NUM> ssh2' on web-01"
+	var out []event.Event
+	for i := range 3 {
+		out = append(out, event.Event{
+			Time: at(i), Host: "web-01", App: "sshd", PID: 901 + i, Severity: event.Notice,
+			Source: "file:/var/log/auth.log", Format: "rfc3164", Offset: -1,
+			Message:    fmt.Sprintf("Failed password for root from 198.51.100.%d port %d ssh2", 20+i, 51000+i),
+			Categories: []string{"auth.failure"}, Rules: []string{"ssh-failed-password"},
+			Deviations: []event.Deviation{{Kind: "rate_high", Key: burst, Expected: "0–1", Observed: strconv.Itoa(55 + i),
+				Score: 4.2 + float64(i)/10, Reason: burst + ": " + strconv.Itoa(55+i) + " in 5 min; usual for Sat 10:00 is 0–1"}},
+		})
+	}
+	out = append(out,
+		event.Event{Time: at(3), Host: "db-primary", App: "sudo", Severity: event.Notice, Offset: -1,
+			Source: "file:/var/log/auth.log", Format: "rfc3164",
+			Message:    "pam_unix(sudo:session): session opened for user postgres(uid=112) by backup(uid=0)",
+			Categories: []string{"privilege.use"},
+			Deviations: []event.Deviation{{Kind: "new_template", Key: "sudo 'pam_unix(sudo:session): session opened for user <*> by <*>'",
+				Observed: "first seen", Score: 1, Reason: "a message shape sudo has not written on db-primary before"}}},
+		event.Event{Time: at(4), Host: "bastion", App: "sshd", PID: 977, Severity: event.Info, Offset: -1,
+			Source: "file:/var/log/auth.log", Format: "rfc3164",
+			Message:    "Accepted publickey for alice from 192.0.2.44 port 40022 ssh2",
+			Categories: []string{"auth.success"}, Fields: map[string]string{"user": "alice", "src_ip": "192.0.2.44"},
+			Deviations: []event.Deviation{
+				{Kind: "out_of_hours", Key: "alice@bastion", Expected: "Mon–Fri 08:00–18:00", Observed: "Sat 10:27", Score: 2.5,
+					Reason: "alice logs in to bastion on weekdays between 08:00 and 18:00"},
+				{Kind: "new_value", Key: "src_ip of alice", Expected: "10.0.0.0/8", Observed: "192.0.2.44", Score: 3.14159,
+					Reason: "alice has not logged in from 192.0.2.44 before"},
+			}},
+		event.Event{Time: at(5), Host: "k8s-node-17", App: "kubelet", Severity: event.Info, Offset: -1,
+			Source: "file:/var/log/syslog", Format: "rfc3164",
+			Message: "Started container image pull",
+			Deviations: []event.Deviation{{Kind: "clock_skew", Key: "k8s-node-17", Expected: "±2s", Observed: "+4m12s", Score: 2,
+				Reason: "k8s-node-17 stamps its lines 4m12s ahead of their arrival"}}},
+		event.Event{Time: at(6), Host: "mail.example.org", App: "vigil-baseline", Severity: event.Warning, Offset: -1,
+			Source:  "baseline",
+			Message: "postfix/smtpd on mail.example.org: silent for 25 min; usually 12–40 lines per 10 min",
+			Deviations: []event.Deviation{{Kind: "silence", Key: "postfix/smtpd on mail.example.org", Expected: "12–40 per 10 min",
+				Observed: "0 in 25 min", Score: 5, Reason: "postfix/smtpd on mail.example.org: silent for 25 min; usually 12–40 lines per 10 min"}}},
+	)
+	return out
+}
+
 // TestScreensGolden renders the main screens at 80x24 and 160x48 in the
 // dark and monochrome themes: the list, a filtered view with a search, the
 // detail pane, the timeline with the category and sources panes, marks,
-// and the full key help. go test ./tui -update rewrites them.
+// the full key help, and the deviations pane (with events the baseline
+// found unusual, a group selected). go test ./tui -update rewrites them.
 func TestScreensGolden(t *testing.T) {
 	scenes := []struct {
-		name string
-		keys []tea.Msg
+		name     string
+		keys     []tea.Msg
+		extra    []event.Event // after the hour of events
+		baseline func() string
 	}{
-		{"list", nil},
-		{"filtered", seq(keys("f"), typeText("cat:auth.* OR app:sudo"), keys("enter"), keys("/"), typeText("invalid"), keys("enter"))},
-		{"detail", seq(keys("k", "k", "d"))},
-		{"timeline", seq(keys("T", "c", "s", "["))},
-		{"marks", seq(keys("m", "k", "k", "m", "k"))},
-		{"filterbar", seq(keys("f"), typeText("user:root (cat:auth.*"))},
-		{"help", seq(keys("?"))},
+		{name: "list"},
+		{name: "filtered", keys: seq(keys("f"), typeText("cat:auth.* OR app:sudo"), keys("enter"), keys("/"), typeText("invalid"), keys("enter"))},
+		{name: "detail", keys: seq(keys("k", "k", "d"))},
+		{name: "timeline", keys: seq(keys("T", "c", "s", "["))},
+		{name: "marks", keys: seq(keys("m", "k", "k", "m", "k"))},
+		{name: "filterbar", keys: seq(keys("f"), typeText("user:root (cat:auth.*"))},
+		{name: "help", keys: seq(keys("?"))},
+		{name: "deviations", keys: seq(keys("v", "}", "}")), extra: deviationEvents(),
+			baseline: func() string { return "baseline: 8 deviations" }},
 	}
 	for _, size := range [][2]int{{80, 24}, {160, 48}} {
 		for _, th := range []themes.Theme{themes.Dark(), themes.Mono()} {
 			for _, sc := range scenes {
 				t.Run(fmt.Sprintf("%s/%dx%d_%s", sc.name, size[0], size[1], th.Name), func(t *testing.T) {
-					m, c := testModel(t, size[0], size[1], Options{Theme: th, BufferSize: 5000})
+					m, c := testModel(t, size[0], size[1], Options{Theme: th, BufferSize: 5000, Baseline: sc.baseline})
 					evs := events(0, 3600)
 					for i := range evs { // an hour of events, one every second
 						evs[i].Source = "file:/var/log/auth.log"
 						evs[i].Fields = map[string]string{"user": []string{"root", "alice", "bob"}[i%3], "src_ip": fmt.Sprintf("203.0.113.%d", i%256)}
 						evs[i].Rules = []string{"ssh-failed-password"}
 					}
+					evs = append(evs, sc.extra...)
 					m = update(m, tickMsg{}, mkBatch(false, evs))
 					c.advance(time.Second)
 					m = update(m, tickMsg{})

@@ -1,7 +1,8 @@
-// Package panes renders vigil's side panes, the timeline histogram and the
-// category summary, from incremental aggregates (Histogram) rather than from
-// the event buffer, so that drawing them costs the same with a thousand
-// buffered events as with a million.
+// Package panes renders vigil's side panes, the timeline histogram, the
+// category summary and the baseline's deviations by kind and key, from
+// incremental aggregates (Histogram, DevCounts) rather than from the event
+// buffer, so that drawing them costs the same with a thousand buffered
+// events as with a million.
 //
 // Renderers are pure functions of their arguments: they return exactly
 // height lines joined by "\n", each exactly width cells wide, and hold no
@@ -41,6 +42,8 @@ type Style struct {
 	mono                bool
 	text, muted, border span
 	accent              span
+	deviation           span            // deviation kinds and their glyph
+	sel                 span            // the selected row of a pane
 	badge               [numLevels]span // category names, by level
 	bar, barSel         [numLevels]span // timeline cells, plain and selected
 }
@@ -53,6 +56,9 @@ func NewStyle(t themes.Theme) Style {
 		muted:  spanOf(t.Muted()),
 		border: spanOf(t.Border()),
 		accent: spanOf(t.Accent()),
+
+		deviation: spanOf(t.Deviation()),
+		sel:       spanOf(t.Selection()),
 	}
 	st.badge[LevelNone] = st.muted
 	for w := themes.Low; w <= themes.High; w++ {
