@@ -279,7 +279,7 @@ func TestIncidents(t *testing.T) {
 					fmt.Sprintf("Failed password for root from 203.0.113.7 port %d ssh2", 40000+i), "auth.failure", "user", "root", "src_ip", "203.0.113.7"))
 			}
 			return evs
-		}, "db1", KindRateHigh, "in 5 min; usual for Tue 15:00 is 0–"},
+		}, "db1", KindRateHigh, "10 in 5 min; usual for Tue 15:00 is 0"},
 		{"new kind of message", func(day time.Time) []event.Event {
 			return []event.Event{ev(day.Add(15*time.Hour), "db1", "sshd", "Failed password for root from 203.0.113.7 port 4 ssh2", "auth.failure", "user", "root")}
 		}, "db1", KindNewTemplate, "new kind of sshd message on db1"},
@@ -514,4 +514,36 @@ func FuzzRead(f *testing.F) {
 		d := NewDetector(Options{Baseline: b})
 		d.Process([]event.Event{ev(monday, "web1", "sshd", "Accepted publickey for alice from 10.0.0.5 port 1 ssh2", "auth.success", "user", "alice", "src_ip", "10.0.0.5")})
 	})
+}
+
+func TestTickNoticesSilenceWhileNothingArrives(t *testing.T) {
+	b := learnt(t)
+	d := NewDetector(Options{Baseline: b})
+	at := monday.AddDate(0, 0, 15).Add(10 * time.Hour)
+	// Before anything live has arrived, wall time moves nothing.
+	if got := d.Tick(at.Add(time.Hour)); len(got) != 0 {
+		t.Fatalf("tick before live events: %v", got)
+	}
+	for i, host := range []string{"web1", "db1"} {
+		e := ev(at.Add(time.Duration(i)*time.Second), host, "nginx", "GET /item/1 200")
+		e.Arrival = e.Time
+		d.Process([]event.Event{e})
+	}
+	if got := d.Tick(at.Add(5 * time.Minute)); len(got) != 0 {
+		t.Fatalf("tick after 5 quiet minutes: %v", got)
+	}
+	got := d.Tick(at.Add(40 * time.Minute))
+	hosts := map[string]bool{}
+	for _, e := range got {
+		if e.Source != SourceName || e.Deviations[0].Kind != KindSilence {
+			t.Errorf("tick made %s %v", e.Source, e.Deviations)
+		}
+		hosts[e.Host] = true
+	}
+	if !hosts["web1"] || !hosts["db1"] {
+		t.Errorf("after 40 quiet minutes, silence for %v, want web1 and db1", hosts)
+	}
+	if again := d.Tick(at.Add(50 * time.Minute)); len(again) != 0 {
+		t.Errorf("silence reported again: %v", again)
+	}
 }

@@ -531,7 +531,10 @@ func (d *Detector) rateHigh(e *event.Event, hd *hostDet, k *keyDet, c uint32, ho
 			what = e.App + " '" + clip(tt.Text, 40) + "' on " + hd.name
 		}
 	}
-	expected := "0–" + strconv.FormatUint(uint64(k.ceil), 10)
+	expected := "0"
+	if k.ceil > 0 {
+		expected = "0–" + strconv.FormatUint(uint64(k.ceil), 10)
+	}
 	return event.Deviation{
 		Kind:     KindRateHigh,
 		Key:      hd.name + " " + keyName(key),
