@@ -145,15 +145,18 @@ func (p *Pipeline) detect(ctx context.Context, in <-chan []event.Event, out chan
 			evs = p.opts.Detect.Tick(now)
 		}
 		if f := p.opts.Filter; f != nil {
-			kept := evs[:0]
+			n := 0
 			for i := range evs {
 				// Sources' notices bypass the filter, as they do without
-				// a detector.
+				// a detector. Kept events are swapped forward, not
+				// copied: a recycled batch reuses each slot's fields
+				// map, so no two slots may share one.
 				if evs[i].Format == "notice" || f.Match(&evs[i]) {
-					kept = append(kept, evs[i])
+					evs[n], evs[i] = evs[i], evs[n]
+					n++
 				}
 			}
-			evs = kept
+			evs = evs[:n]
 		}
 		p.send(ctx, out, evs, true)
 	}

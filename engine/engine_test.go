@@ -377,3 +377,67 @@ func TestTemplates(t *testing.T) {
 		t.Errorf("lines of one shape got templates %s and %s", a["line 1"], a["line 2"])
 	}
 }
+
+// userSource sends batches of 64 "Accepted password for uN" lines.
+type userSource struct{ n int }
+
+func (s userSource) Name() string { return "users" }
+
+func (s userSource) Run(ctx context.Context, out chan<- sources.Batch) error {
+	for i := 0; i < s.n; i += 64 {
+		var b sources.Batch
+		b.Source = "f"
+		for j := i; j < min(i+64, s.n); j++ {
+			b.Lines = append(b.Lines, sources.Line{Data: []byte(fmt.Sprintf("Nov 22 03:05:49 web1 sshd[1]: Accepted password for u%d from 10.0.0.1 port 22 ssh2", j)), Offset: int64(j)})
+		}
+		select {
+		case out <- b:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// passDetector changes nothing; it makes the pipeline filter after it.
+type passDetector struct{}
+
+func (passDetector) Process(evs []event.Event) []event.Event { return evs }
+func (passDetector) Tick(time.Time) []event.Event           { return nil }
+
+// TestDetectStageFilterKeepsFieldsApart filters after a detector and
+// recycles every batch, as stream does: events of later batches must still
+// have their own fields (a filter that copied kept events over dropped ones
+// left two slots sharing one fields map, and a recycled batch then decoded
+// two events into the same map).
+func TestDetectStageFilterKeepsFieldsApart(t *testing.T) {
+	set, err := rules.LoadBuiltin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := query.Parse(`msg~"u[0-9]*[05] from"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := New(Options{Rules: set, Filter: q, Detect: passDetector{}, Workers: 2})
+	out := make(chan []event.Event, 4)
+	done := make(chan error, 1)
+	go func() { done <- p.Run(context.Background(), []sources.Source{userSource{n: 20000}}, out) }()
+	n := 0
+	for b := range out {
+		for _, e := range b {
+			want := strings.Fields(e.Message)[3]
+			if e.Fields["user"] != want {
+				t.Fatalf("event %q has user %q", e.Message, e.Fields["user"])
+			}
+			n++
+		}
+		p.Recycle(b)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n != 4000 {
+		t.Fatalf("%d events kept, want 4000", n)
+	}
+}
