@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -47,6 +48,10 @@ const (
 	// than a quarter of the least now.
 	lowMin    = 20
 	lowSpread = 3
+	// New templates of an app are routine, and not reported, when the
+	// history had a template seen only once for every newTemplateDays
+	// days of it.
+	newTemplateDays = 5
 	// newTemplateQuiet is how long, in seconds, further new templates of
 	// an app on a host are part of the new_template finding already made.
 	newTemplateQuiet = 600
@@ -62,6 +67,13 @@ const (
 	// A user needs minActive learnt logins and privileged commands before
 	// their hours count as known.
 	minActive = 10
+	// A user's hours, addresses or commands are judged only when the
+	// share of them first seen late in the history, as Good and Turing
+	// estimate it (values seen once, over all), is at most maxUnseen: a
+	// set still growing says a new value is nothing new.
+	maxUnseen = 0.05
+	// out_of_hours needs no activity within oddBand hours of the hour.
+	oddBand = 2
 	// out_of_hours fires again for a user only after rearmOutOfHours.
 	rearmOutOfHours = 2 * 3600
 	// clock_skew needs skewRun events in a row off by more than the limit.
@@ -123,6 +135,9 @@ type Detector struct {
 	users map[string]*userDet
 	// fired remembers new_template and new_value keys already reported.
 	fired map[string]struct{}
+	// novel says, per host group and app, whether new templates were
+	// routine in the history.
+	novel map[string]bool
 
 	now       int64 // the event-time clock, Unix seconds
 	lastCheck int64 // the minute of the last silence check
@@ -182,6 +197,12 @@ type keyDet struct {
 	fired     bool
 	// known is set for a template the baseline knows on the host's group.
 	known bool
+	// chatter is set for a template whose events carry no security
+	// category: its bursts count in the host's total, not on their own.
+	// Such templates split one kind of traffic (by user agent, URL shape,
+	// job), so one template's bursts say little, and a surge of chatter
+	// big enough to matter shows in the total.
+	chatter bool
 	// key names the key in findings: "tpl:ID", "cat:ID", or "" for the
 	// host's total.
 	key string
@@ -233,6 +254,7 @@ func (d *Detector) load(b *Baseline) {
 	d.srcs = make(map[string]*sourceDet)
 	d.users = make(map[string]*userDet)
 	d.fired = make(map[string]struct{})
+	d.novel = novelty(b)
 	d.last, d.lastS = nil, nil
 	d.openHour = 0
 }
@@ -344,6 +366,9 @@ func (d *Detector) event(e *event.Event) {
 			k.ceil, k.thr = ceiling(k.s, how, &hd.cov)
 			k.thrHow = how
 		}
+		if k.chatter {
+			return
+		}
 		if k.fired {
 			if c <= k.thr/2 {
 				k.fired = false
@@ -356,7 +381,7 @@ func (d *Detector) event(e *event.Event) {
 	}
 	tk := hd.tpls[m.ID]
 	if tk == nil {
-		tk = &keyDet{thrHow: -1, key: "tpl:" + m.ID}
+		tk = &keyDet{thrHow: -1, key: "tpl:" + m.ID, chatter: len(e.Categories) == 0}
 		if hd.h != nil {
 			tk.s = hd.h.Templates[m.ID]
 		}
@@ -393,7 +418,7 @@ func (d *Detector) event(e *event.Event) {
 		hd.burstUntil = minute + 5
 	}
 
-	if !tk.known && !m.Overflow && (hd.h != nil || d.groupKnown(hd.name)) {
+	if !tk.known && !m.Overflow && (hd.h != nil || d.groupKnown(hd.name)) && !d.noveltyUsual(hd.name, e.App) {
 		key := "tpl\x00" + Group(hd.name) + "\x00" + m.ID
 		// One finding per app and host in ten minutes: a new program or
 		// an install says many new things at once, and one line about it
@@ -417,6 +442,56 @@ func (d *Detector) event(e *event.Event) {
 	if len(e.Deviations) > 0 {
 		d.deviating.Add(1)
 	}
+}
+
+// noveltyUsual reports whether new kinds of message are routine for app on
+// the host's group: in the history, templates seen only once (Good and
+// Turing's estimate of how often a new one turns up) came at least once in
+// every newTemplateDays days.
+func (d *Detector) noveltyUsual(host, app string) bool {
+	g := Group(host)
+	n, ok := d.novel[g+"\x00"+app]
+	if !ok {
+		return false
+	}
+	return n
+}
+
+// novelty works out, per host group and app, whether new templates were
+// routine in the history (see noveltyUsual).
+func novelty(b *Baseline) map[string]bool {
+	counts := map[string]uint64{} // group, app, template -> count
+	span := map[string][2]int64{} // group -> first, last
+	for _, h := range b.Hosts {
+		sp, ok := span[h.Group]
+		if !ok {
+			sp = [2]int64{h.First, h.Last}
+		}
+		span[h.Group] = [2]int64{min(sp[0], h.First), max(sp[1], h.Last)}
+		for id, s := range h.Templates {
+			if t := b.Templates[id]; t != nil {
+				counts[h.Group+"\x00"+t.App+"\x00"+id] += s.Count
+			}
+		}
+	}
+	once := map[string]int{}
+	for k, n := range counts {
+		i := strings.LastIndexByte(k, 0)
+		key := k[:i]
+		if _, ok := once[key]; !ok {
+			once[key] = 0
+		}
+		if n == 1 {
+			once[key]++
+		}
+	}
+	out := make(map[string]bool, len(once))
+	for key, n := range once {
+		g := key[:strings.IndexByte(key, 0)]
+		days := float64(span[g][1]-span[g][0]) / 86400
+		out[key] = float64(n) >= max(days, 1)/newTemplateDays
+	}
+	return out
 }
 
 // add attaches a finding to e.
@@ -605,7 +680,7 @@ func (d *Detector) values(e *event.Event, hd *hostDet, t int64, how int) {
 		}
 		return
 	}
-	if ip := e.Fields["src_ip"]; login && ip != "" && len(u.Addrs) < DefaultCaps.AddrsPerUser {
+	if ip := e.Fields["src_ip"]; login && ip != "" && len(u.Addrs) > 0 && len(u.Addrs) < DefaultCaps.AddrsPerUser && settled(u.Addrs) {
 		if _, ok := u.Addrs[ip]; !ok && !nearKnown(ip, u.Addrs) && d.once("addr\x00"+name+"\x00"+ip) {
 			d.add(e, event.Deviation{
 				Kind: KindNewValue, Key: "addr:" + name + "@" + ip,
@@ -614,7 +689,7 @@ func (d *Detector) values(e *event.Event, hd *hostDet, t int64, how int) {
 			})
 		}
 	}
-	if cmd := e.Fields["command"]; priv && cmd != "" && len(u.Sudo) < DefaultCaps.SudoPerUser {
+	if cmd := e.Fields["command"]; priv && cmd != "" && len(u.Sudo) < DefaultCaps.SudoPerUser && settled(u.Sudo) {
 		ck := CommandKey(cmd)
 		if _, ok := u.Sudo[ck]; !ok && d.once("sudo\x00"+name+"\x00"+ck) {
 			d.add(e, event.Deviation{
@@ -628,8 +703,8 @@ func (d *Detector) values(e *event.Event, hd *hostDet, t int64, how int) {
 }
 
 // outOfHours flags a login or privileged command at an hour of the day at
-// which the user was never active (an hour either side counts), or at a
-// weekend when the user never was.
+// which the user was never active (oddBand hours either side count: people
+// start early and stay late), or at a weekend when the user never was.
 func (d *Detector) outOfHours(e *event.Event, hd *hostDet, name string, u *User, t int64, how int, login bool) {
 	var total, band, weekend uint32
 	var byHod [24]uint32
@@ -643,14 +718,27 @@ func (d *Detector) outOfHours(e *event.Event, hd *hostDet, name string, u *User,
 	if total < minActive {
 		return
 	}
+	// How often did a login or command come at an hour of the day not
+	// seen before? Good and Turing's estimate of the unseen share: hours
+	// seen exactly once, over all. A user whose hours still spread (a
+	// service account, an on-call admin with few logins) is not judged.
+	once := 0
+	for _, n := range byHod {
+		if n == 1 {
+			once++
+		}
+	}
+	if unseen := float64(once) / float64(total); unseen > maxUnseen {
+		return
+	}
 	hod := how % 24
-	for dh := -1; dh <= 1; dh++ {
+	for dh := -oddBand; dh <= oddBand; dh++ {
 		band += byHod[(hod+dh+24)%24]
 	}
 	odd := band == 0
 	lt := time.Unix(t, 0).In(d.clk.loc)
 	why := "at " + lt.Format("15:04") + " (" + weekdays[lt.Weekday()] + ")"
-	if !odd && dayType(how) == 1 && weekend == 0 {
+	if !odd && dayType(how) == 1 && weekend == 0 && total >= 3*minActive {
 		odd = true
 		why = "at the weekend (" + lt.Format("Mon 15:04") + ")"
 	}
@@ -678,6 +766,19 @@ func (d *Detector) outOfHours(e *event.Event, hd *hostDet, name string, u *User,
 		Score:  round2(1 - 1/float64(total+1)),
 		Reason: what + " by " + name + " on " + hd.name + " " + why + "; " + name + " is usually active " + usual,
 	})
+}
+
+// settled reports whether a set of values has stopped growing: the
+// values seen once are at most maxUnseen of all sightings.
+func settled(m map[string]Seen) bool {
+	var once, total uint64
+	for _, s := range m {
+		total += uint64(s.Count)
+		if s.Count == 1 {
+			once++
+		}
+	}
+	return float64(once) <= maxUnseen*float64(total)
 }
 
 // activeHours describes the hours of the day with activity: "08:00–18:59".
