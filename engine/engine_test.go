@@ -403,7 +403,7 @@ func (s userSource) Run(ctx context.Context, out chan<- sources.Batch) error {
 type passDetector struct{}
 
 func (passDetector) Process(evs []event.Event) []event.Event { return evs }
-func (passDetector) Tick(time.Time) []event.Event           { return nil }
+func (passDetector) Tick(time.Time) []event.Event            { return nil }
 
 // TestDetectStageFilterKeepsFieldsApart filters after a detector and
 // recycles every batch, as stream does: events of later batches must still
