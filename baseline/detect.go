@@ -430,7 +430,7 @@ func (d *Detector) event(e *event.Event) {
 			hd.newTplUntil[e.App] = t + newTemplateQuiet
 			d.add(e, event.Deviation{
 				Kind:     KindNewTemplate,
-				Key:      e.App + " " + m.ID,
+				Key:      e.App + " " + m.Template,
 				Expected: "templates of " + e.App + " seen on " + Group(hd.name) + " hosts",
 				Observed: m.Template,
 				Score:    1,
@@ -612,7 +612,7 @@ func (d *Detector) rateHigh(e *event.Event, hd *hostDet, k *keyDet, c uint32, ho
 	}
 	return event.Deviation{
 		Kind:     KindRateHigh,
-		Key:      hd.name + " " + keyName(key),
+		Key:      hd.name + " " + d.keyText(key),
 		Expected: expected + " in 5 min",
 		Observed: strconv.FormatUint(uint64(c), 10) + " in 5 min",
 		Score:    round2(float64(c) / float64(max(k.ceil, 1))),
@@ -620,9 +620,19 @@ func (d *Detector) rateHigh(e *event.Event, hd *hostDet, k *keyDet, c uint32, ho
 	}
 }
 
-func keyName(key string) string {
-	if key == "" {
+// keyText names a rate key for people: "total", "cat:auth.failure", or a
+// template's app and text.
+func (d *Detector) keyText(key string) string {
+	switch {
+	case key == "":
 		return "total"
+	case strings.HasPrefix(key, "tpl:"):
+		if t := d.b.Templates[key[4:]]; t != nil {
+			return t.App + " " + t.Text
+		}
+		if t, ok := d.miner.Lookup(key[4:]); ok {
+			return t.App + " " + t.Text
+		}
 	}
 	return key
 }
@@ -1040,7 +1050,7 @@ func (d *Detector) judgeHour(hs int64, how int) {
 		}
 		expected := strconv.FormatUint(uint64(w.least), 10) + "–" + strconv.FormatUint(uint64(w.most), 10) + " an hour"
 		d.emit(hs+3600, n, event.Deviation{
-			Kind: KindRateLow, Key: n + " " + keyName(w.key),
+			Kind: KindRateLow, Key: n + " " + d.keyText(w.key),
 			Expected: expected, Observed: strconv.FormatUint(uint64(w.obs), 10) + " in the hour",
 			Score:  round2(float64(w.least) / float64(w.obs+1)),
 			Reason: what + ": " + strconv.FormatUint(uint64(w.obs), 10) + " in the hour from " + howName(how) + "; usual is " + expected + more,

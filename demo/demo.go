@@ -137,13 +137,7 @@ func (s *Source) Run(ctx context.Context, out chan<- sources.Batch) error {
 	if !s.opts.Loop {
 		return nil
 	}
-	var chatter []Step
-	for _, st := range s.steps {
-		if st.Chatter {
-			st.Delay = st.Delay*3 + time.Second
-			chatter = append(chatter, st)
-		}
-	}
+	chatter := s.chatter()
 	for {
 		if err := play(chatter); err != nil {
 			if ctx.Err() != nil {
@@ -152,6 +146,72 @@ func (s *Source) Run(ctx context.Context, out chan<- sources.Batch) error {
 			return err
 		}
 	}
+}
+
+// chatter returns the steps that repeat after the scenario, with the
+// slower rhythm they repeat at.
+func (s *Source) chatter() []Step {
+	var chatter []Step
+	for _, st := range s.steps {
+		if st.Chatter {
+			st.Delay = st.Delay*3 + time.Second
+			chatter = append(chatter, st)
+		}
+	}
+	return chatter
+}
+
+// History is the demo host's ordinary chatter over the span before the
+// replay starts, at the rhythm it repeats at, read at once (not live): the
+// history a baseline for the demo is learnt from.
+type History struct {
+	s    *Source
+	span time.Duration
+}
+
+// History returns the source of the span of chatter before now.
+func (s *Source) History(span time.Duration) *History { return &History{s: s, span: span} }
+
+// Name implements sources.Source.
+func (h *History) Name() string { return "demo-history" }
+
+// Run implements sources.Source: it sends the chatter stamped from span
+// ago to now, in batches, and returns.
+func (h *History) Run(ctx context.Context, out chan<- sources.Batch) error {
+	chatter := h.s.chatter()
+	end := h.s.opts.Now()
+	t := end.Add(-h.span)
+	var b sources.Batch
+	flush := func() error {
+		if len(b.Lines) == 0 {
+			return nil
+		}
+		select {
+		case out <- b:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		b = sources.Batch{}
+		return nil
+	}
+	for serial := 1; t.Before(end); {
+		for _, st := range chatter {
+			t = t.Add(st.Delay)
+			if !t.Before(end) {
+				break
+			}
+			serial++
+			src := "demo:" + st.File
+			if b.Source != src || len(b.Lines) >= 256 {
+				if err := flush(); err != nil {
+					return err
+				}
+				b.Source = src
+			}
+			b.Lines = append(b.Lines, sources.Line{Data: []byte(h.s.renderAt(st.Template, serial, t)), Offset: -1})
+		}
+	}
+	return flush()
 }
 
 func (s *Source) delay(d time.Duration) time.Duration {
@@ -163,10 +223,14 @@ func (s *Source) delay(d time.Duration) time.Duration {
 
 // render fills a template's placeholders with the replay time.
 func (s *Source) render(tmpl string, serial int) string {
+	return s.renderAt(tmpl, serial, s.opts.Now())
+}
+
+// renderAt fills a template's placeholders with time now.
+func (s *Source) renderAt(tmpl string, serial int, now time.Time) string {
 	if !strings.Contains(tmpl, "{") {
 		return tmpl
 	}
-	now := s.opts.Now()
 	local := now.In(s.opts.Location)
 	r := strings.NewReplacer(
 		"{syslog}", local.Format(time.Stamp),

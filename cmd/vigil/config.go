@@ -49,6 +49,7 @@ type Config struct {
 	BufferSize int
 	Theme      string
 	ConfigFile string
+	Warmup     time.Duration
 }
 
 // addEventFlags registers the flags shared by the event commands.

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"io"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/vigil-sec/vigil/baseline"
 	"github.com/vigil-sec/vigil/demo"
 	"github.com/vigil-sec/vigil/engine"
 	"github.com/vigil-sec/vigil/sources"
@@ -54,6 +57,15 @@ demo shows exactly what vigil does with real logs.`,
 				return pump(cmd.Context(), engine.New(opts), srcs, w, stdout)
 			}
 			c.BufferSize = 100_000
+			if opts.Detect == nil && c.Warmup > 0 {
+				// The demo host's last day of ordinary chatter is its
+				// baseline, so the attack shows up as deviations.
+				det, err := demoBaseline(cmd.Context(), opts, src)
+				if err != nil {
+					return err
+				}
+				opts.Detect = det
+			}
 			return showTUI(cmd.Context(), &c, ui, opts, srcs, []string{"demo (built-in scenario)"})
 		},
 	}
@@ -64,4 +76,16 @@ demo shows exactly what vigil does with real logs.`,
 	cmd.Flags().StringVar(&c.Format, "format", "text", "with --stream: text or json")
 	cmd.Flags().BoolVar(&c.Raw, "raw", false, "with --stream: include the original line")
 	return cmd
+}
+
+// demoBaseline learns a baseline from the demo host's chatter of the last
+// day (a fraction of a second's work) and returns a detector for it.
+func demoBaseline(ctx context.Context, opts engine.Options, src *demo.Source) (*baseline.Detector, error) {
+	opts.Filter, opts.Detect = nil, nil
+	l := baseline.NewLearner(time.Local, baseline.Caps{})
+	var seen atomic.Int64
+	if err := collect(ctx, engine.New(opts), []sources.Source{src.History(24 * time.Hour)}, l.Add, &seen); err != nil {
+		return nil, err
+	}
+	return baseline.NewDetector(baseline.Options{Baseline: l.Finish()}), nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/vigil-sec/vigil/baseline"
 	"github.com/vigil-sec/vigil/engine"
 	"github.com/vigil-sec/vigil/event"
 	"github.com/vigil-sec/vigil/sanitize"
@@ -130,6 +131,16 @@ func showTUI(ctx context.Context, c *Config, ui uiSettings, opts engine.Options,
 	defer cancel()
 	opts.Filter = nil
 	opts.Templates = true // the detail pane, tpl: filters and "only this template"
+	// Deviations: from --baseline, else learnt as events arrive.
+	det, _ := opts.Detect.(*baseline.Detector)
+	if det == nil && c.Warmup > 0 {
+		det = baseline.NewDetector(baseline.Options{Warmup: c.Warmup})
+		opts.Detect = det
+	}
+	var status func() string
+	if det != nil {
+		status = func() string { return det.Status().String() }
+	}
 	ch := make(chan []event.Event, 16)
 	done := make(chan error, 1)
 	go func() { done <- engine.New(opts).Run(ctx, srcs, ch) }()
@@ -147,6 +158,7 @@ func showTUI(ctx context.Context, c *Config, ui uiSettings, opts engine.Options,
 		Keys:       &ui.keys,
 		Rules:      opts.Rules,
 		Version:    v,
+		Baseline:   status,
 	}, ch)
 	cancel()
 	// Source failures were shown in the UI as they happened.
