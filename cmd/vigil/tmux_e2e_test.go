@@ -293,3 +293,32 @@ func cpuTicks(b *testing.B, pid string) int64 {
 	fmt.Sscan(f[12], &s)
 	return u + s
 }
+
+// TestTUIDeviations runs the demo, whose baseline is its host's last day of
+// chatter, on a real terminal: the attack's events are marked, the header
+// counts them, the deviations pane groups them, enter on a group filters to
+// it and the detail pane gives the reason.
+func TestTUIDeviations(t *testing.T) {
+	s := startTmux(t, 140, 40, []string{"TERM=xterm-256color"}, "demo", "--speed", "20")
+	s.waitFor(20*time.Second, "baseline: ", "deviations", "◆")
+	s.keys("v")
+	scr := s.waitFor(20*time.Second, "─ deviations", "rate_high", "new_value", "user:deploy", "package:netcat-openbsd")
+	if !strings.Contains(scr, "cat:auth.failure") {
+		t.Errorf("the brute force is not in the pane:\n%s", scr)
+	}
+	// Pick the rate_high group and filter on it.
+	for range 30 {
+		if strings.Contains(s.screen(false), "> ◆ rate_high") || strings.Contains(s.screen(false), ">◆ rate_high") {
+			break
+		}
+		s.keys("}")
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.keys("Enter")
+	s.waitFor(5*time.Second, "filter: dev:rate_high")
+	s.keys("v")
+	s.keys("d")
+	s.waitFor(5*time.Second, "deviation  ◆ rate_high", "observed 10 in 5 min", "reason   auth.failure on demo-web1")
+	s.keys("q")
+	s.waitFor(5*time.Second, "EXITED=0")
+}
