@@ -592,7 +592,7 @@ func ceiling(s *Series, how int, cov *[HoursPerWeek]uint16) (ceil, thr uint32) {
 
 func (d *Detector) rateHigh(e *event.Event, hd *hostDet, k *keyDet, c uint32, how int) event.Deviation {
 	key := k.key
-	what := hd.name
+	var what string
 	switch {
 	case key == "":
 		what = "all events on " + hd.name
