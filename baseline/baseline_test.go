@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -202,24 +203,31 @@ func ev(t time.Time, host, app, msg string, catAndFields ...string) event.Event 
 
 var monday = time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
 
-func learnt(t *testing.T) *Baseline {
-	t.Helper()
+// learntFile is two weeks of history learnt once, in the file format.
+var learntFile = sync.OnceValues(func() ([]byte, error) {
 	l := NewLearner(time.UTC, Caps{})
 	evs := history(monday, 14, 1)
 	for i := range evs {
 		l.Add(&evs[i])
 	}
-	b := l.Finish()
-	// Through the file format, as vigil uses it.
 	var buf bytes.Buffer
-	if err := Write(&buf, b); err != nil {
-		t.Fatal(err)
-	}
-	b2, err := Read(&buf)
+	err := Write(&buf, l.Finish())
+	return buf.Bytes(), err
+})
+
+// learnt returns a fresh copy of the baseline of history(monday, 14, 1),
+// read through the file format as vigil uses it.
+func learnt(t *testing.T) *Baseline {
+	t.Helper()
+	data, err := learntFile()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b2
+	b, err := Read(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // detect runs evs through a Detector for b in batches of n and returns
