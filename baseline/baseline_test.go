@@ -546,6 +546,11 @@ func TestTickNoticesSilenceWhileNothingArrives(t *testing.T) {
 		if e.Source != SourceName || e.Deviations[0].Kind != KindSilence {
 			t.Errorf("tick made %s %v", e.Source, e.Deviations)
 		}
+		// Stamped when the quiet became a silence (15 minutes, the
+		// least), not when the tick noticed it.
+		if e.Host == "web1" && !e.Time.Equal(at.Add(15*time.Minute+time.Second)) {
+			t.Errorf("web1's silence stamped %s, want %s", e.Time, at.Add(15*time.Minute+time.Second))
+		}
 		hosts[e.Host] = true
 	}
 	if !hosts["web1"] || !hosts["db1"] {

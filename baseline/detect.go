@@ -1098,9 +1098,9 @@ func (d *Detector) silences(now int64) {
 	slices.Sort(names)
 	for _, n := range names {
 		hd := d.hosts[n]
-		if limit := d.quietLimit(&hd.h.Quiet, hd.last, now); now-hd.last > limit {
+		if at, limit, ok := d.silentAt(&hd.h.Quiet, hd.last, now); ok {
 			hd.silent = true
-			d.emit(now, n, d.silence("host:"+n, n, hd.last, now, limit))
+			d.emit(at, n, d.silence("host:"+n, n, hd.last, at, limit))
 		}
 	}
 	keys := make([]string, 0)
@@ -1113,28 +1113,38 @@ func (d *Detector) silences(now int64) {
 	slices.Sort(keys)
 	for _, k := range keys {
 		sd := d.srcs[k]
-		if limit := d.quietLimit(&sd.s.Quiet, sd.last, now); now-sd.last > limit {
+		if at, limit, ok := d.silentAt(&sd.s.Quiet, sd.last, now); ok {
 			sd.silent = true
 			host := ""
 			if len(sd.s.Hosts) == 1 {
 				host = sd.s.Hosts[0]
 			}
-			d.emit(now, host, d.silence("source:"+k, k, sd.last, now, limit))
+			d.emit(at, host, d.silence("source:"+k, k, sd.last, at, limit))
 		}
 	}
 }
 
-// quietLimit is how long a gap from since to now may be: quietFactor times
-// the longest gap learnt over any of the hours it spans, and at least
-// minSilence.
-func (d *Detector) quietLimit(q *Quiet, since, now int64) int64 {
+// silentAt returns when a gap that started at since became a silence, if
+// it has by now: the first moment the gap is longer than quietFactor times
+// the longest quiet learnt over the hours it spans (at least minSilence),
+// and that limit. The moment depends only on since and the baseline, not
+// on when the check runs, so a replay stamps a silence as live watching
+// would.
+func (d *Detector) silentAt(q *Quiet, since, now int64) (at, limit int64, ok bool) {
 	var longest uint32
-	for t, n := since, 0; t < now && n <= HoursPerWeek; n++ {
+	for t, n := since, 0; t <= now && n <= HoursPerWeek; n++ {
 		how, end := d.clk.hourOf(t)
 		longest = max(longest, q[dayType(how)][how%24])
+		limit = max(int64(longest)*quietFactor, minSilence)
+		at = since + limit + 1
+		if at < end {
+			// Crossed within the hours spanned so far (or never will be
+			// before the next hour raises the limit).
+			return at, limit, at <= now
+		}
 		t = end
 	}
-	return max(int64(longest)*quietFactor, minSilence)
+	return at, limit, at <= now
 }
 
 func (d *Detector) silence(key, name string, last, now, limit int64) event.Deviation {
