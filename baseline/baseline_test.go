@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -558,5 +559,60 @@ func TestTickNoticesSilenceWhileNothingArrives(t *testing.T) {
 	}
 	if again := d.Tick(at.Add(50 * time.Minute)); len(again) != 0 {
 		t.Errorf("silence reported again: %v", again)
+	}
+}
+
+// TestLiveEqualsReplay runs the same day once as a replay (a file read in
+// batches) and once as if watched live (each event arriving at its own
+// time, the clock ticking in between): the findings must be the same, at
+// the same times.
+func TestLiveEqualsReplay(t *testing.T) {
+	b := learnt(t)
+	day := monday.AddDate(0, 0, 15)
+	var evs []event.Event
+	for _, e := range history(day, 1, 10) {
+		if e.Host == "db1" && e.Time.Hour() >= 11 {
+			continue // db1 goes quiet
+		}
+		evs = append(evs, e)
+	}
+	for i := range 40 {
+		evs = append(evs, ev(day.Add(15*time.Hour+time.Duration(i)*time.Second), "web1", "sshd",
+			"Failed password for root from 203.0.113.7 port 22 ssh2", "auth.failure", "user", "root"))
+	}
+	evs = append(evs, ev(day.Add(3*time.Hour), "web1", "sshd", "Accepted publickey for alice from 10.0.0.5 port 1 ssh2", "auth.success", "user", "alice", "src_ip", "10.0.0.5"))
+	sortByTime(evs)
+
+	describe := func(found []event.Event) []string {
+		var out []string
+		for _, e := range found {
+			for _, d := range e.Deviations {
+				out = append(out, e.Time.Format(time.TimeOnly)+" "+e.Host+" "+d.Kind+" "+d.Key)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	replay := describe(detect(b, evs, 256))
+
+	d := NewDetector(Options{Baseline: b})
+	var live []event.Event
+	for _, e := range evs {
+		for _, f := range d.Tick(e.Time) {
+			live = append(live, f)
+		}
+		e.Arrival = e.Time
+		for _, o := range d.Process([]event.Event{e}) {
+			if len(o.Deviations) > 0 {
+				live = append(live, o)
+			}
+		}
+	}
+	if got := describe(live); !slices.Equal(got, replay) {
+		t.Errorf("live findings differ from the replay's:\nlive   %q\nreplay %q", got, replay)
+	}
+	t.Logf("findings: %q", replay)
+	if len(replay) < 3 {
+		t.Errorf("only %d findings; the day should have a burst, an odd hour and a silence: %q", len(replay), replay)
 	}
 }
