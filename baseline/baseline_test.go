@@ -598,9 +598,7 @@ func TestLiveEqualsReplay(t *testing.T) {
 	d := NewDetector(Options{Baseline: b})
 	var live []event.Event
 	for _, e := range evs {
-		for _, f := range d.Tick(e.Time) {
-			live = append(live, f)
-		}
+		live = append(live, d.Tick(e.Time)...)
 		e.Arrival = e.Time
 		for _, o := range d.Process([]event.Event{e}) {
 			if len(o.Deviations) > 0 {
