@@ -359,3 +359,37 @@ func TestJournaldOwnSignals(t *testing.T) {
 		}
 	}
 }
+
+// TestBaselineFromJournal learns a baseline from a real journal read
+// through journalctl, and replaying the same journal against it finds
+// nothing: what was learnt is normal.
+func TestBaselineFromJournal(t *testing.T) {
+	start := time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC)
+	var es []journaltest.Entry
+	for i := range 2 * 24 * 60 {
+		at := start.Add(time.Duration(i) * time.Minute)
+		es = append(es, journaltest.SyslogEntry(at, "web1", "nginx", "42", fmt.Sprintf("GET /item/%d 200", i%97), "66666666666666666666666666666666", int64(i+1)*1000))
+		if at.Hour() == 9 && at.Minute() < 3 {
+			es = append(es, journaltest.SyslogEntry(at.Add(time.Second), "web1", "sshd", "43", "Accepted publickey for alice from 10.0.0.5 port 50000 ssh2", "66666666666666666666666666666666", int64(i+1)*1000+1))
+		}
+	}
+	dir := t.TempDir()
+	if err := journaltest.Write(filepath.Join(dir, "web1.journal"), es); err != nil {
+		t.Fatal(err)
+	}
+	base := filepath.Join(t.TempDir(), "j.vbl")
+	out, errOut, code := vigil(t, "", nil, "baseline", "learn", "--tz", "UTC", "--journal-dir", dir, "-o", base)
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("learnt %d events from 1 hosts over 2.0 days", len(es))) {
+		t.Fatalf("learn: exit %d\n%s%s", code, out, errOut)
+	}
+	out, _, _ = vigil(t, "", nil, "baseline", "show", base)
+	for _, want := range []string{"web1", "alice", "10.0.0.5", "Accepted publickey for <USER>"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("show lacks %q:\n%s", want, out)
+		}
+	}
+	out, errOut, code = vigil(t, "", nil, "stream", "--format", "json", "--baseline", base, "--filter", "dev:", "--journal-dir", dir)
+	if code != 0 || strings.TrimSpace(out) != "" {
+		t.Errorf("replaying what was learnt: exit %d, findings:\n%s%s", code, out, errOut)
+	}
+}
