@@ -322,3 +322,19 @@ func TestTUIDeviations(t *testing.T) {
 	s.keys("q")
 	s.waitFor(5*time.Second, "EXITED=0")
 }
+
+// TestLearnProgressOnTerminal: baseline learn says how far it has got on a
+// terminal, and clears the line when it is done.
+func TestLearnProgressOnTerminal(t *testing.T) {
+	p := writeFile(t, "auth.log", sampleLog)
+	base := filepath.Join(t.TempDir(), "b.vbl")
+	s := &tmuxSession{t: t, socket: filepath.Join(t.TempDir(), "tmux.sock"), name: "vigil"}
+	cmdline := fmt.Sprintf("(cat '%s'; sleep 2) | %s baseline learn -o '%s'; echo EXITED=$?; sleep 30", p, vigilBin, base)
+	s.run("-f", "/dev/null", "new-session", "-d", "-s", s.name, "-x", "80", "-y", "24", "sh", "-c", cmdline)
+	t.Cleanup(func() { _ = exec.Command("tmux", "-S", s.socket, "kill-server").Run() })
+	s.waitFor(5*time.Second, "learning: 3 events")
+	scr := s.waitFor(10*time.Second, "EXITED=0", "learnt 3 events")
+	if strings.Contains(scr, "learning:") {
+		t.Errorf("progress line left on the screen:\n%s", scr)
+	}
+}
