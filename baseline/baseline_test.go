@@ -614,3 +614,30 @@ func TestLiveEqualsReplay(t *testing.T) {
 		t.Errorf("only %d findings; the day should have a burst, an odd hour and a silence: %q", len(replay), replay)
 	}
 }
+
+// TestDamagedSeriesAreCleaned: a file whose hours are out of range, out of
+// order or repeated still loads and works.
+func TestDamagedSeriesAreCleaned(t *testing.T) {
+	b := learnt(t)
+	h := b.Hosts["web1"]
+	h.Total.Hours = append(h.Total.Hours, Hour{How: 200, Sum: 5}, Hour{How: 3, Sum: 1}, Hour{How: 3, Sum: 2})
+	var buf bytes.Buffer
+	if err := Write(&buf, b); err != nil {
+		t.Fatal(err)
+	}
+	b2, err := Read(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hours := b2.Hosts["web1"].Total.Hours
+	for i, x := range hours {
+		if int(x.How) >= HoursPerWeek || (i > 0 && hours[i-1].How >= x.How) {
+			t.Fatalf("hours not cleaned: %v", hours)
+		}
+	}
+	var out bytes.Buffer
+	if err := WriteSummary(&out, b2, SummaryOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	detect(b2, history(monday.AddDate(0, 0, 15), 1, 11), 500)
+}

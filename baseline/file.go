@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -142,8 +143,20 @@ func (b *Baseline) init() {
 		if h.Templates == nil {
 			h.Templates = make(map[string]*Series)
 		}
+		// A damaged or hand-made file must not break the detector: hours
+		// of the week in range, in order, once each.
+		h.Total.clean()
+		for _, m := range []map[string]*Series{h.Categories, h.Templates} {
+			for _, s := range m {
+				s.clean()
+			}
+		}
 	}
+
 	for _, u := range b.Users {
+		if u.Hosts == nil {
+			u.Hosts = make(map[string]Seen)
+		}
 		if u.Addrs == nil {
 			u.Addrs = make(map[string]Seen)
 		}
@@ -151,4 +164,11 @@ func (b *Baseline) init() {
 			u.Sudo = make(map[string]Seen)
 		}
 	}
+}
+
+// clean keeps the hours of week in range, sorted, each once.
+func (s *Series) clean() {
+	s.Hours = slices.DeleteFunc(s.Hours, func(h Hour) bool { return int(h.How) >= HoursPerWeek })
+	slices.SortFunc(s.Hours, func(a, b Hour) int { return int(a.How) - int(b.How) })
+	s.Hours = slices.CompactFunc(s.Hours, func(a, b Hour) bool { return a.How == b.How })
 }
