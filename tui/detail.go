@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"github.com/vigil-sec/vigil/filters/template"
 	"sort"
 	"strconv"
 	"strings"
@@ -134,7 +135,9 @@ func (m *Model) detailLines(e *event.Event, width int) []string {
 		}
 	}
 	if e.Template != "" {
-		add("template", clean(e.Template))
+		// The ID, and this message with its variable parts masked the way
+		// the miner masks them: the shape its template was made from.
+		add("template", clean(e.Template)+"  "+clean(template.Mask(e.Message, e.Fields["user"], e.Fields["target_user"])))
 	}
 	src := clean(e.Source)
 	if e.Offset >= 0 {
