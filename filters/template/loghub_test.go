@@ -1,41 +1,49 @@
 package template
 
 import (
-	"bufio"
 	"encoding/csv"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
 
-// loghubSet is one Loghub-2k sample: its header format in Loghub's
-// notation (the one logpai/logparser's benchmark uses), the header field
-// that names the program, if any, and the grouping accuracy to reach.
-type loghubSet struct {
-	name   string
-	format string
-	// app is the header field used as the app, or a fixed app name in
-	// quotes for sets whose format spells the program out.
-	app string
-	// goal is the least GA the test accepts.
-	goal float64
+// drainGA is Drain's published grouping accuracy on each Loghub-2k set
+// (Zhu et al., "Tools and Benchmarks for Automated Log Parsing", ICSE-SEIP
+// 2019; the benchmark table in logpai/logparser's Drain README). Each is the
+// least GA the test accepts on that set, except OpenSSH, where we ask for
+// 0.99 (Drain had 0.7875). A set not named here is scored and logged, with
+// no goal.
+var drainGA = map[string]float64{
+	"HDFS":        0.9975,
+	"Hadoop":      0.9475,
+	"Spark":       0.92,
+	"Zookeeper":   0.9665,
+	"BGL":         0.9625,
+	"HPC":         0.887,
+	"Thunderbird": 0.955,
+	"Windows":     0.997,
+	"Linux":       0.69,
+	"Mac":         0.7865,
+	"Android":     0.911,
+	"HealthApp":   0.78,
+	"Apache":      1.0,
+	"OpenSSH":     0.99,
+	"OpenStack":   0.7325,
+	"Proxifier":   0.5265,
 }
 
-// loghubSets are the samples in ../shared/loghub. The goals are Drain's
-// published GA on each set (and 0.99 on OpenSSH, above Drain's 0.7875).
-// In OpenSSH the Component column holds the host (LabSZ); the program is
-// the "sshd" the format spells out.
-var loghubSets = []loghubSet{
-	{"OpenSSH", `<Date> <Day> <Time> <Component> sshd\[<Pid>\]: <Content>`, `"sshd"`, 0.99},
-	{"Apache", `\[<Time>\] \[<Level>\] <Content>`, ``, 1.0},
-	{"HDFS", `<Date> <Time> <Pid> <Level> <Component>: <Content>`, `Component`, 0.9975},
+// loghubApp names the app of every line of a set whose Component column
+// does not hold the program. In OpenSSH it holds the host (LabSZ); the
+// program is sshd.
+var loghubApp = map[string]string{
+	"OpenSSH": "sshd",
 }
 
-// loghubDir finds the shared Loghub samples: $VIGIL_LOGHUB, or
-// ../shared/loghub next to the repository.
+// loghubDir finds the Loghub samples: $VIGIL_LOGHUB, or ../shared/loghub
+// next to the repository.
 func loghubDir(t testing.TB) string {
 	if d := os.Getenv("VIGIL_LOGHUB"); d != "" {
 		return d
@@ -50,95 +58,77 @@ func loghubDir(t testing.TB) string {
 	return d
 }
 
-// formatRegexp turns a Loghub header format into a regexp, as logparser's
-// generate_logformat_regex does: every <Field> matches lazily, spaces match
-// runs of spaces, and Content takes the rest.
-func formatRegexp(format string) (*regexp.Regexp, error) {
-	var b strings.Builder
-	b.WriteString("^")
-	for rest := format; rest != ""; {
-		i := strings.IndexByte(rest, '<')
-		if i < 0 {
-			b.WriteString(spaces(rest))
-			break
-		}
-		b.WriteString(spaces(rest[:i]))
-		j := strings.IndexByte(rest[i:], '>')
-		name := rest[i+1 : i+j]
-		b.WriteString("(?P<" + name + ">.*?)")
-		rest = rest[i+j+1:]
+// loghubSets returns the sets in dir, sorted: every subdirectory NAME that
+// holds NAME_2k.log_structured.csv.
+func loghubSets(t testing.TB, dir string) []string {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	b.WriteString("$")
-	return regexp.Compile(b.String())
+	var sets []string
+	for _, e := range ents {
+		if !e.IsDir() {
+			continue
+		}
+		if _, err := os.Stat(structuredCSV(dir, e.Name())); err == nil {
+			sets = append(sets, e.Name())
+		}
+	}
+	if len(sets) == 0 {
+		t.Skipf("no Loghub sets in %s", dir)
+	}
+	return sets // ReadDir sorts by name
 }
 
-func spaces(lit string) string {
-	return regexp.MustCompile(` +`).ReplaceAllString(lit, `\s+`)
+func structuredCSV(dir, name string) string {
+	return filepath.Join(dir, name, name+"_2k.log_structured.csv")
 }
 
-// loghubLine is one line of a sample: the app and content from its raw
-// header, and the true event from the structured CSV.
+// loghubLine is one line of a sample: its app, its message and its true
+// event.
 type loghubLine struct {
 	app, content, event string
 }
 
-func readLoghub(t testing.TB, dir string, set loghubSet) []loghubLine {
-	re, err := formatRegexp(set.format)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(filepath.Join(dir, set.name, set.name+"_2k.log"))
+// readLoghub reads a set's structured CSV: the message is the Content
+// column, the true event the EventId column, and the app the Component
+// column where there is one (or the set's entry in loghubApp; else "").
+func readLoghub(t testing.TB, dir, name string) []loghubLine {
+	f, err := os.Open(structuredCSV(dir, name))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var lines []loghubLine
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		m := re.FindStringSubmatch(strings.TrimRight(sc.Text(), "\r"))
-		if m == nil {
-			t.Fatalf("%s: line %d does not match the format", set.name, len(lines)+1)
-		}
-		var l loghubLine
-		l.content = m[re.SubexpIndex("Content")]
-		switch {
-		case strings.HasPrefix(set.app, `"`):
-			l.app = strings.Trim(set.app, `"`)
-		case set.app != "":
-			l.app = m[re.SubexpIndex(set.app)]
-		}
-		lines = append(lines, l)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-
-	cf, err := os.Open(filepath.Join(dir, set.name, set.name+"_2k.log_structured.csv"))
+	r := csv.NewReader(f)
+	r.LazyQuotes = true
+	rows, err := r.ReadAll()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", name, err)
 	}
-	defer cf.Close()
-	rows, err := csv.NewReader(cf).ReadAll()
-	if err != nil {
-		t.Fatal(err)
+	if len(rows) < 2 {
+		t.Fatalf("%s: no lines", name)
 	}
 	col := map[string]int{}
 	for i, h := range rows[0] {
-		col[h] = i
+		col[strings.TrimPrefix(h, "\ufeff")] = i
 	}
-	if len(rows)-1 != len(lines) {
-		t.Fatalf("%s: %d log lines, %d structured rows", set.name, len(lines), len(rows)-1)
+	content, okC := col["Content"]
+	event, okE := col["EventId"]
+	if !okC || !okE {
+		t.Fatalf("%s: the structured CSV has no Content or EventId column", name)
 	}
-	differ := 0
-	for i, r := range rows[1:] {
-		lines[i].event = r[col["EventId"]]
-		if strings.TrimSpace(r[col["Content"]]) != strings.TrimSpace(lines[i].content) {
-			differ++
+	component, hasComponent := col["Component"]
+	fixed, hasFixed := loghubApp[name]
+	lines := make([]loghubLine, 0, len(rows)-1)
+	for _, r := range rows[1:] {
+		l := loghubLine{content: r[content], event: r[event]}
+		switch {
+		case hasFixed:
+			l.app = fixed
+		case hasComponent:
+			l.app = r[component]
 		}
-	}
-	if differ > 0 {
-		t.Errorf("%s: %d lines whose Content differs from the structured CSV's", set.name, differ)
+		lines = append(lines, l)
 	}
 	return lines
 }
@@ -180,9 +170,9 @@ func groupingAccuracy(truth, pred []string) float64 {
 // ID to), and by the ID each line was given when it was mined.
 func TestLoghubGroupingAccuracy(t *testing.T) {
 	dir := loghubDir(t)
-	for _, set := range loghubSets {
-		t.Run(set.name, func(t *testing.T) {
-			lines := readLoghub(t, dir, set)
+	for _, name := range loghubSets(t, dir) {
+		t.Run(name, func(t *testing.T) {
+			lines := readLoghub(t, dir, name)
 			m := New(Options{})
 			truth := make([]string, len(lines))
 			online := make([]string, len(lines))
@@ -200,13 +190,18 @@ func TestLoghubGroupingAccuracy(t *testing.T) {
 			}
 			ga := groupingAccuracy(truth, final)
 			st := m.Stats()
-			t.Logf("%s: GA %.4f (goal %.4f), GA by ID at mining time %.4f, %d templates, %d generalisations",
-				set.name, ga, set.goal, groupingAccuracy(truth, online), st.Templates, st.Generalisations)
+			goal, hasGoal := drainGA[name]
+			goalText := "none"
+			if hasGoal {
+				goalText = strconv.FormatFloat(goal, 'f', 4, 64)
+			}
+			t.Logf("%s: GA %.4f (goal %s), GA by ID at mining time %.4f, %d templates, %d generalisations, %d lines",
+				name, ga, goalText, groupingAccuracy(truth, online), st.Templates, st.Generalisations, len(lines))
 			if testing.Verbose() {
 				logMisgrouped(t, m, lines, final)
 			}
-			if ga < set.goal {
-				t.Errorf("%s: GA %.4f, want at least %.4f", set.name, ga, set.goal)
+			if hasGoal && ga < goal {
+				t.Errorf("%s: GA %.4f, want at least %.4f", name, ga, goal)
 			}
 		})
 	}
@@ -249,8 +244,8 @@ func logMisgrouped(t *testing.T, m *Miner, lines []loghubLine, pred []string) {
 // to be the same in every run, whatever order the lines arrive in.
 func TestLoghubOrder(t *testing.T) {
 	dir := loghubDir(t)
-	for _, set := range loghubSets {
-		lines := readLoghub(t, dir, set)
+	for _, name := range loghubSets(t, dir) {
+		lines := readLoghub(t, dir, name)
 		final := func(order []int) []string {
 			m := New(Options{})
 			ids := make([]string, len(lines))
@@ -268,7 +263,7 @@ func TestLoghubOrder(t *testing.T) {
 			order[i] = i
 		}
 		want := final(order)
-		r := rand.New(rand.NewPCG(7, uint64(len(set.name))))
+		r := rand.New(rand.NewPCG(7, uint64(len(name))))
 		worst := 0
 		for run := 0; run < 5; run++ {
 			r.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
@@ -281,9 +276,9 @@ func TestLoghubOrder(t *testing.T) {
 			}
 			worst = max(worst, differ)
 		}
-		t.Logf("%s: at most %d of %d lines got another final ID in 5 shuffled orders", set.name, worst, len(lines))
+		t.Logf("%s: at most %d of %d lines got another final ID in 5 shuffled orders", name, worst, len(lines))
 		if float64(worst) > 0.01*float64(len(lines)) {
-			t.Errorf("%s: %d lines depend on the order", set.name, worst)
+			t.Errorf("%s: %d lines depend on the order", name, worst)
 		}
 	}
 }
