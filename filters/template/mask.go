@@ -11,7 +11,7 @@ const (
 	PlaceHex   = "<HEX>"   // 0x1f, and runs of 8+ hex digits mixing digits and letters
 	PlacePath  = "<PATH>"  // /var/log/auth.log, ./x/y, ~/x, C:\x
 	PlaceUUID  = "<UUID>"  // 123e4567-e89b-12d3-a456-426614174000
-	PlaceStr   = "<STR>"   // a "quoted" or 'quoted' value without whitespace
+	PlaceStr   = "<STR>"   // a "quoted" or 'quoted' value without whitespace; key="any value"
 	PlaceHost  = "<HOST>"  // host names of three or more labels holding a digit
 	PlaceEmail = "<EMAIL>" // someone@example.com
 	PlaceMAC   = "<MAC>"   // 52:54:00:12:34:56
@@ -127,8 +127,15 @@ func (k *masker) startToken() {
 	k.vars, k.lits = 0, 0
 }
 
-// put writes a placeholder into the current token.
+// put writes a placeholder into the current token. One that repeats the
+// placeholder just before it across a comma is dropped with the comma, so a
+// comma-separated list of any length (a proxy chain 10.0.0.1,10.0.0.2, ids
+// 3,4,5) has the shape of a list of one, as a space-separated one does.
 func (k *masker) put(ph string) {
+	if n := len(k.buf) - 1; n >= k.tokStart+len(ph) && k.buf[n] == ',' && string(k.buf[n-len(ph):n]) == ph {
+		k.buf = k.buf[:n]
+		return
+	}
 	k.buf = append(k.buf, ph...)
 	k.vars++
 }
@@ -182,7 +189,10 @@ func (k *masker) recognize(msg string, i int) (string, int) {
 	c := msg[i]
 	switch {
 	case c == '"' || c == '\'':
-		if n := quoted(msg, i); n > 0 {
+		// A double-quoted value of a key (tag="View Lock") is one value
+		// whatever it holds. A single-quoted one is not: audit records nest
+		// their pairs in msg='...'.
+		if n := quoted(msg, i, c == '"' && i > 0 && msg[i-1] == '='); n > 0 {
 			return PlaceStr, n
 		}
 	case c == '/':
@@ -766,14 +776,15 @@ func winPath(msg string, i int) int {
 // quoted returns the length of a quoted value at msg[i], quotes included,
 // or 0. The closing quote is the first one within maxQuoted bytes that is
 // neither escaped with a backslash nor followed by a letter or digit (so
-// 'don't' does not end at its apostrophe). A quoted text with whitespace in
-// it is not a value but words (a request line "GET /x HTTP/1.1", a quoted
-// sentence), so it is left to be masked word by word like the rest.
-func quoted(msg string, i int) int {
+// 'don't' does not end at its apostrophe). Unless spaces is set (the text is
+// a key's value), a quoted text with whitespace in it is not a value but
+// words (a request line "GET /x HTTP/1.1", a quoted sentence), so it is left
+// to be masked word by word like the rest.
+func quoted(msg string, i int, spaces bool) int {
 	q := msg[i]
 	lim := min(len(msg), i+maxQuoted)
 	for j := i + 1; j < lim; j++ {
-		if isSpace(msg[j]) {
+		if !spaces && isSpace(msg[j]) {
 			return 0
 		}
 		if msg[j] == q && msg[j-1] != '\\' && (j+1 == len(msg) || !isAlnum(msg[j+1])) {

@@ -69,6 +69,8 @@ func TestMask(t *testing.T) {
 		{"apostrophe", "Can't find child 6725", "Can't find child <NUM>", nil},
 		{"unclosed", `a "b c`, `a "b c`, nil},
 		{"escaped", `msg="a\"x.y\"b" type=z`, "msg=<STR> type=z", nil},
+		{"key value with spaces", `tag="View Lock", uid=1`, "tag=<STR>, uid=<NUM>", nil},
+		{"single-quoted pairs", `msg='op=login res=failed'`, `msg='op=login res=failed'`, nil},
 		// Durations.
 		{"durations", "a 250ms b 1.5s c 1h30m d 10min", "a <DUR> b <DUR> c <DUR> d <DUR>", nil},
 		{"not duration", "1st 5th 3rd", "<NUM>st <NUM>th <NUM>rd", nil},
@@ -79,6 +81,8 @@ func TestMask(t *testing.T) {
 		// Token handling.
 		{"whitespace", "  a\t b  ", "a b", nil},
 		{"list", "delete blk_1 blk_-2 blk_3 now", "delete blk_<NUM> now", nil},
+		{"comma list", "from 10.0.0.1,10.0.0.2 ids 3,4,5 x", "from <IP> ids <NUM> x", nil},
+		{"mixed comma list", "v 1,a,2 (1, 2)", "v <NUM>,a,<NUM> (<NUM>, <NUM>)", nil},
 		{"constants repeat", "Bye Bye", "Bye Bye", nil},
 		{"empty", "", "", nil},
 		{"utf8", "défaut à 5", "défaut à <NUM>", nil},
