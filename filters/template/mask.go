@@ -15,7 +15,8 @@ const (
 	PlaceHost  = "<HOST>"  // host names of three or more labels holding a digit
 	PlaceEmail = "<EMAIL>" // someone@example.com
 	PlaceMAC   = "<MAC>"   // 52:54:00:12:34:56
-	PlaceDur   = "<DUR>"   // 250ms, 1.5s, 1h30m, 5min
+	PlaceDur   = "<DUR>"   // 250ms, 1.5s, 1h30m, 5min, 160 ms, 3 seconds
+	PlaceSize  = "<SIZE>"  // 5.2 KB, 512 MiB, 300 bytes
 	PlaceID    = "<ID>"    // long random-looking runs of letters and digits
 	PlaceURL   = "<URL>"   // https://example.com/x
 	PlaceUser  = "<USER>"  // a user name the caller knew (MineKnown)
@@ -142,7 +143,9 @@ func (k *masker) put(ph string) {
 
 // endToken closes the current token: an over-long one becomes PlaceLong,
 // and a variable token equal to the one before it is dropped, so a list of
-// any length (blk_1 blk_2 blk_3) has the shape of a list of one.
+// any length (blk_1 blk_2 blk_3) has the shape of a list of one. So is a
+// value restated in parentheses after it (18846 bytes (18.4 KB)), which
+// some messages add and others of the same kind leave out.
 func (k *masker) endToken() {
 	start, end := k.tokStart, len(k.buf)
 	kind := kindConst
@@ -158,12 +161,19 @@ func (k *masker) endToken() {
 	}
 	if kind != kindConst && len(k.toks) > 0 {
 		p := k.toks[len(k.toks)-1]
-		if p.kind == kind && string(k.buf[p.start:p.end]) == string(k.buf[start:end]) {
+		if p.kind == kind && (string(k.buf[p.start:p.end]) == string(k.buf[start:end]) || restated(k.buf, p, start, end)) {
 			k.buf = k.buf[:p.end]
 			return
 		}
 	}
 	k.toks = append(k.toks, span{int32(start), int32(end), kind})
+}
+
+// restated reports whether the pure token buf[start:end] is the pure token
+// p in parentheses.
+func restated(buf []byte, p span, start, end int) bool {
+	return kindPure == p.kind && end-start == int(p.end-p.start)+2 && buf[start] == '(' && buf[end-1] == ')' &&
+		string(buf[start+1:end-1]) == string(buf[p.start:p.end])
 }
 
 // lastToken reports whether the token at msg[i] is the message's last.
@@ -410,8 +420,13 @@ func (k *masker) word(msg string, i int, r run) int {
 		k.lits += w
 		return j
 	case digits == w:
+		e := dotted(msg, j)
+		if ph, n := unitWord(msg, e); n > 0 {
+			k.put(ph)
+			return e + n
+		}
 		k.put(PlaceNum)
-		return dotted(msg, j)
+		return e
 	case hex && w >= 8:
 		k.put(PlaceHex)
 		return j
@@ -436,6 +451,32 @@ func (k *masker) word(msg string, i int, r run) int {
 		p++
 	}
 	return j
+}
+
+// unitWord reports whether the number that ended at msg[j] is followed by
+// one space and a unit of time or size (160 ms, 3 seconds, 5.2 KB,
+// 300 bytes), which makes the two words one value: the unit varies with
+// the number (850.0 B, 5.2 KB) and is no word of the message. It returns
+// the placeholder and the length of the space and the unit, or 0.
+func unitWord(msg string, j int) (string, int) {
+	if j+1 >= len(msg) || msg[j] != ' ' || !isLetter(msg[j+1]) {
+		return "", 0
+	}
+	e := j + 1
+	for e < len(msg) && isLetter(msg[e]) {
+		e++
+	}
+	if e < len(msg) && (isDigit(msg[e]) || msg[e] == '_' || msg[e] == '-') {
+		return "", 0
+	}
+	switch msg[j+1 : e] {
+	case "ms", "us", "ns", "sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes",
+		"hour", "hours", "day", "days":
+		return PlaceDur, e - j
+	case "B", "KB", "MB", "GB", "TB", "PB", "KiB", "MiB", "GiB", "TiB", "bytes":
+		return PlaceSize, e - j
+	}
+	return "", 0
 }
 
 // dotted extends a number that ended at j over ".digits" groups (3.14,

@@ -74,6 +74,10 @@ func TestMask(t *testing.T) {
 		// Durations.
 		{"durations", "a 250ms b 1.5s c 1h30m d 10min", "a <DUR> b <DUR> c <DUR> d <DUR>", nil},
 		{"not duration", "1st 5th 3rd", "<NUM>st <NUM>th <NUM>rd", nil},
+		{"units", "took 160 ms, 3 seconds; size 5.2 KB, free 850.0 B", "took <DUR>, <DUR>; size <SIZE>, free <SIZE>", nil},
+		{"not units", "state: 1 Memory 2 msgs 3 B2", "state: <NUM> Memory <NUM> msgs <NUM> B<NUM>", nil},
+		{"restated", "sent 18846 bytes (18.4 KB) ok", "sent <SIZE> ok", nil},
+		{"not restated", "code 5 (0x1f) and 5 (x)", "code <NUM> (<HEX>) and <NUM> (x)", nil},
 		// Known values.
 		{"known", "Failed password for alice from 1.2.3.4", "Failed password for <USER> from <IP>", []string{"alice"}},
 		{"known in word", "alicex and alice. and (alice)", "alicex and <USER>. and (<USER>)", []string{"alice"}},

@@ -3,7 +3,7 @@
 //
 // A Miner works in two steps. A hand-written scanner first masks what is
 // variable by its form (numbers, addresses, hex, paths, UUIDs, quoted
-// strings, host names with digits, e-mail addresses, durations, user names
+// strings, host names with digits, e-mail addresses, durations, sizes, user names
 // the caller knows) with typed placeholders such as <NUM> and <IP>. An
 // online clusterer of the Drain family (He et al., ICWS 2017) then groups
 // the masked messages of each app: messages of the same length and the same
@@ -365,7 +365,7 @@ func seedKind(f string) uint8 {
 }
 
 var placeholders = [...]string{PlaceNum, PlaceIP, PlaceHex, PlacePath, PlaceUUID, PlaceStr,
-	PlaceHost, PlaceEmail, PlaceMAC, PlaceDur, PlaceID, PlaceURL, PlaceUser, PlaceLong, PlaceTail, PlaceTime}
+	PlaceHost, PlaceEmail, PlaceMAC, PlaceDur, PlaceSize, PlaceID, PlaceURL, PlaceUser, PlaceLong, PlaceTail, PlaceTime}
 
 // Lookup returns the template with ID id, or whose ID was id before it
 // generalised.
