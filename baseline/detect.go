@@ -20,19 +20,16 @@ const (
 	AppName    = "vigil-baseline"
 )
 
-// Deviation kinds.
+// Deviation kinds (the contract's, from package event).
 const (
-	KindNewTemplate = "new_template"
-	KindRateHigh    = "rate_high"
-	KindRateLow     = "rate_low"
-	KindNewValue    = "new_value"
-	KindOutOfHours  = "out_of_hours"
-	KindSilence     = "silence"
-	KindClockSkew   = "clock_skew"
+	KindNewTemplate = event.DevNewTemplate
+	KindRateHigh    = event.DevRateHigh
+	KindRateLow     = event.DevRateLow
+	KindNewValue    = event.DevNewValue
+	KindOutOfHours  = event.DevOutOfHours
+	KindSilence     = event.DevSilence
+	KindClockSkew   = event.DevClockSkew
 )
-
-// Kinds lists the deviation kinds in the order people read them.
-var Kinds = []string{KindNewTemplate, KindRateHigh, KindRateLow, KindNewValue, KindOutOfHours, KindSilence, KindClockSkew}
 
 // Thresholds. They are deliberately plain, so a reason can say them.
 const (

@@ -63,6 +63,23 @@ type Deviation struct {
 	Reason   string  `json:"reason"`
 }
 
+// Deviation kinds: the contract's list, in the order people read them.
+const (
+	DevNewTemplate = "new_template"
+	DevRateHigh    = "rate_high"
+	DevRateLow     = "rate_low"
+	DevNewValue    = "new_value"
+	DevOutOfHours  = "out_of_hours"
+	DevSilence     = "silence"
+	DevClockSkew   = "clock_skew"
+)
+
+// DeviationKinds returns the deviation kinds in the order people read them
+// (a new slice each call).
+func DeviationKinds() []string {
+	return []string{DevNewTemplate, DevRateHigh, DevRateLow, DevNewValue, DevOutOfHours, DevSilence, DevClockSkew}
+}
+
 // HasCategory reports whether the event carries category id.
 func (e *Event) HasCategory(id string) bool {
 	for _, c := range e.Categories {

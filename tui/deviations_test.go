@@ -56,7 +56,7 @@ func TestDeviationCountsFollowTheRing(t *testing.T) {
 	for _, nkeys := range []int{7, panes.MaxDeviationKeys + 150} {
 		t.Run(fmt.Sprint(nkeys, " keys"), func(t *testing.T) {
 			b := newBook(700)
-			kinds := panes.DeviationKinds
+			kinds := event.DeviationKinds()
 			seq := 0
 			for batch := range 40 {
 				evs := events(seq, 97)

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/sahilm/fuzzy"
 
+	"github.com/vigil-sec/vigil/event"
 	"github.com/vigil-sec/vigil/filters/query"
 	"github.com/vigil-sec/vigil/sanitize"
 	"github.com/vigil-sec/vigil/tui/panes"
@@ -102,11 +103,12 @@ func (m *Model) openPalette() {
 // kind the baseline has, and any other kind held.
 func devTerms(d *panes.DevCounts) []string {
 	terms := []string{"dev:"}
-	for _, k := range panes.DeviationKinds {
+	kinds := event.DeviationKinds()
+	for _, k := range kinds {
 		terms = append(terms, "dev:"+k)
 	}
 	for _, k := range d.Kinds() {
-		if !slices.Contains(panes.DeviationKinds[:], k.Kind) && !sanitize.NeededString(k.Kind) && k.Kind != "" {
+		if !slices.Contains(kinds[:], k.Kind) && !sanitize.NeededString(k.Kind) && k.Kind != "" {
 			terms = append(terms, "dev:"+query.Quote(k.Kind))
 		}
 	}

@@ -8,18 +8,13 @@ import (
 	"github.com/vigil-sec/vigil/event"
 )
 
-// DeviationKinds are the baseline's kinds of deviation in the order the
-// deviations pane lists them. Kinds not in this list are listed after them,
-// in the order first seen.
-var DeviationKinds = [...]string{"new_template", "rate_high", "rate_low", "new_value", "out_of_hours", "silence", "clock_skew"}
-
 // Bounds of DevCounts.
 const (
 	// MaxDeviationKeys is how many keys are counted per kind; events of
 	// a kind whose key is not counted are counted together ("+N in other
 	// keys").
 	MaxDeviationKeys = 200
-	// maxExtraKinds is how many kinds beyond DeviationKinds get a row of
+	// maxExtraKinds is how many kinds beyond event.DeviationKinds get a row of
 	// their own; events of further kinds are counted together.
 	maxExtraKinds = 8
 	// maxCounted is how many deviations of one event are counted: a mask
@@ -35,11 +30,11 @@ const (
 // Add and Remove cost O(d²) for an event with d deviations (d is one or
 // two) and allocate only for a key not counted yet. Memory is bounded:
 // at most MaxDeviationKeys keys per kind and maxExtraKinds kinds beyond
-// DeviationKinds. Only the first 64 deviations of an event are counted.
+// event.DeviationKinds. Only the first 64 deviations of an event are counted.
 //
 // A DevCounts is not safe for concurrent use; the UI owns it.
 type DevCounts struct {
-	kinds      []devKind // DeviationKinds, then others in the order seen
+	kinds      []devKind // event.DeviationKinds, then others in the order seen
 	events     int       // events with at least one deviation
 	otherKinds int       // events with a kind that has no row
 	gen        uint64    // changes with every count
@@ -58,8 +53,9 @@ type devKind struct {
 
 // NewDevCounts returns empty counts.
 func NewDevCounts() *DevCounts {
-	d := &DevCounts{kinds: make([]devKind, len(DeviationKinds)), rowsGen: ^uint64(0)}
-	for i, k := range DeviationKinds {
+	kinds := event.DeviationKinds()
+	d := &DevCounts{kinds: make([]devKind, len(kinds)), rowsGen: ^uint64(0)}
+	for i, k := range kinds {
 		d.kinds[i] = devKind{name: k, keys: make(map[string]int)}
 	}
 	return d
@@ -73,7 +69,7 @@ func (d *DevCounts) kind(name string, add bool) int {
 			return i
 		}
 	}
-	if !add || len(d.kinds) >= len(DeviationKinds)+maxExtraKinds {
+	if !add || len(d.kinds) >= len(event.DeviationKinds())+maxExtraKinds {
 		return -1
 	}
 	d.kinds = append(d.kinds, devKind{name: name, keys: make(map[string]int)})
@@ -229,7 +225,7 @@ func (d *DevCounts) RowCount() int {
 	return n
 }
 
-// Rows returns the pane's rows: each kind with events, in DeviationKinds
+// Rows returns the pane's rows: each kind with events, in event.DeviationKinds
 // order, followed by its keys, most events first (then by key). The
 // result is shared and cached until the counts change: do not modify it.
 // It costs O(keys held × log) when the counts changed, else nothing.
