@@ -15,7 +15,6 @@ import (
 	"github.com/vigil-sec/vigil/baseline"
 	"github.com/vigil-sec/vigil/engine"
 	"github.com/vigil-sec/vigil/event"
-	"github.com/vigil-sec/vigil/sources"
 )
 
 func newBaselineCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
@@ -76,31 +75,12 @@ func runBaselineLearn(ctx context.Context, c *Config, args []string, out, zone s
 			return usagef("--tz %q: %v", zone, err)
 		}
 	}
-	opts, err := c.engineOptions(time.Now())
-	if err != nil {
-		return err
-	}
-	log, closeLog, err := c.logger()
+	opts, srcs, closeLog, err := c.openEvents(args, stdin, false,
+		usagef("baseline learn: name the history to learn from, e.g. /var/log/auth.log* or journald"))
 	if err != nil {
 		return err
 	}
 	defer closeLog()
-	o, err := c.openOptions(false, log, opts.Window)
-	if err != nil {
-		return err
-	}
-	var srcs []sources.Source
-	switch {
-	case len(args) > 0 || o.journalFlags:
-		srcs, err = openSources(withJournal(args, o), stdin, o)
-	case !isTerminal(stdin):
-		srcs, err = openSources([]string{"-"}, stdin, o)
-	default:
-		return usagef("baseline learn: name the history to learn from, e.g. /var/log/auth.log* or journald")
-	}
-	if err != nil {
-		return err
-	}
 	l := baseline.NewLearner(loc, baseline.Caps{})
 	var seen atomic.Int64
 	stop := showProgress(stderr, "learning", &seen)

@@ -19,6 +19,7 @@ import (
 	"github.com/vigil-sec/vigil/filters"
 	"github.com/vigil-sec/vigil/filters/query"
 	"github.com/vigil-sec/vigil/filters/rules"
+	"github.com/vigil-sec/vigil/sources"
 	"github.com/vigil-sec/vigil/sources/decode"
 	"github.com/vigil-sec/vigil/sources/journald"
 )
@@ -99,6 +100,38 @@ func (c *Config) openOptions(follow bool, log *slog.Logger, window filters.TimeW
 		},
 		journalFlags: len(c.Units) > 0 || c.Priority != "" || c.Boot != "" || c.JournalDir != "" || len(c.JournalFiles) > 0,
 	}, nil
+}
+
+// openEvents does what stream, scan and baseline learn share before they
+// run the pipeline: the pipeline options from the flags, vigil's own log,
+// and the sources: those named (and journald when a journal flag is set),
+// else standard input when it is not a terminal, else the host's default
+// logs, or the error none when that is set. The caller must call closeLog.
+func (c *Config) openEvents(args []string, stdin io.Reader, follow bool, none error) (opts engine.Options, srcs []sources.Source, closeLog func(), err error) {
+	if opts, err = c.engineOptions(time.Now()); err != nil {
+		return opts, nil, nil, err
+	}
+	log, closeLog, err := c.logger()
+	if err != nil {
+		return opts, nil, nil, err
+	}
+	o, err := c.openOptions(follow, log, opts.Window)
+	switch {
+	case err != nil:
+	case len(args) > 0 || o.journalFlags:
+		srcs, err = openSources(withJournal(args, o), stdin, o)
+	case !isTerminal(stdin):
+		srcs, err = openSources([]string{"-"}, stdin, o)
+	case none != nil:
+		err = none
+	default:
+		srcs, _, err = openDefaults(o)
+	}
+	if err != nil {
+		closeLog()
+		return opts, nil, nil, err
+	}
+	return opts, srcs, closeLog, nil
 }
 
 // validPriority reports whether p is a priority journalctl takes: a level

@@ -59,31 +59,11 @@ func runScan(ctx context.Context, c *Config, top int, args []string, stdin io.Re
 	if top < 1 {
 		return usagef("--top %d: want at least 1", top)
 	}
-	opts, err := c.engineOptions(time.Now())
-	if err != nil {
-		return err
-	}
-	log, closeLog, err := c.logger()
+	opts, srcs, closeLog, err := c.openEvents(args, stdin, false, nil)
 	if err != nil {
 		return err
 	}
 	defer closeLog()
-	var srcs []sources.Source
-	o, err := c.openOptions(false, log, opts.Window)
-	if err != nil {
-		return err
-	}
-	switch {
-	case len(args) > 0 || o.journalFlags:
-		srcs, err = openSources(withJournal(args, o), stdin, o)
-	case !isTerminal(stdin):
-		srcs, err = openSources([]string{"-"}, stdin, o)
-	default:
-		srcs, _, err = openDefaults(o)
-	}
-	if err != nil {
-		return err
-	}
 
 	b := report.New(report.Options{Top: top})
 	var seen atomic.Int64

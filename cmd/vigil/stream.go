@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -57,33 +56,13 @@ func runStream(ctx context.Context, c *Config, args []string, stdin io.Reader, s
 	if err != nil {
 		return err
 	}
-	opts, err := c.engineOptions(time.Now())
-	if err != nil {
-		return err
-	}
-	// The JSON event carries its template; a filter may ask for one.
-	opts.Templates = c.Format == "json" || strings.Contains(c.Filter, "tpl") || strings.Contains(c.Filter, "template")
-	log, closeLog, err := c.logger()
+	opts, srcs, closeLog, err := c.openEvents(args, stdin, c.Follow, nil)
 	if err != nil {
 		return err
 	}
 	defer closeLog()
-	var srcs []sources.Source
-	o, err := c.openOptions(c.Follow, log, opts.Window)
-	if err != nil {
-		return err
-	}
-	switch {
-	case len(args) > 0 || o.journalFlags:
-		srcs, err = openSources(withJournal(args, o), stdin, o)
-	case !isTerminal(stdin):
-		srcs, err = openSources([]string{"-"}, stdin, o)
-	default:
-		srcs, _, err = openDefaults(o)
-	}
-	if err != nil {
-		return err
-	}
+	// The JSON event carries its template; a filter may ask for one.
+	opts.Templates = c.Format == "json" || strings.Contains(c.Filter, "tpl") || strings.Contains(c.Filter, "template")
 	return pump(ctx, engine.New(opts), srcs, w, stdout)
 }
 
