@@ -157,24 +157,49 @@ type hostDet struct {
 	total keyDet
 	cats  map[string]*keyDet
 	tpls  map[string]*keyDet
-	last  int64
+	quiet quietWatch
 	// newTplUntil is, per app, until when further new templates are part
 	// of the new_template finding already made.
 	newTplUntil map[string]int64
 	// burstUntil is the minute until which a rate_high of the host is
 	// part of the burst already reported.
 	burstUntil int64
-	silent     bool
 	lowFired   map[string]bool
 	skewN      int
 	skewed     bool
 }
 
 type sourceDet struct {
-	name   string
-	s      *Source
+	name  string
+	quiet quietWatch
+}
+
+// quietWatch follows when a host or source last logged, to tell when its
+// quiet has become a silence.
+type quietWatch struct {
+	// key and name say it in findings ("host:web1", "web1"); host is the
+	// host a finding is about ("" for a source of several hosts).
+	key, name, host string
+	// q is what was learnt; nil when there is too little history to judge
+	// (see minQuietEvents) or nothing to judge for.
+	q      *Quiet
 	last   int64
 	silent bool
+}
+
+// saw notes an event at t.
+func (w *quietWatch) saw(t int64) {
+	w.last = max(w.last, t)
+	w.silent = false
+}
+
+// judged returns the learnt quiet of something with events over
+// [first, last], or nil when that is too little to judge a silence by.
+func judged(q *Quiet, events uint64, first, last int64) *Quiet {
+	if events < minQuietEvents || last-first < minQuietSpan {
+		return nil
+	}
+	return q
 }
 
 type userDet struct {
@@ -341,16 +366,10 @@ func (d *Detector) event(e *event.Event) {
 	e.Template = m.ID
 
 	hd := d.host(e.Host)
-	if hd.silent {
-		hd.silent = false
-	}
-	hd.last = max(hd.last, t)
+	hd.quiet.saw(t)
 	how, _ := d.clk.hourOf(t)
 	hstart := d.clk.start
-	if sd := d.source(e.Source); sd != nil {
-		sd.last = max(sd.last, t)
-		sd.silent = false
-	}
+	d.source(e.Source).quiet.saw(t)
 	minute := t / 60
 
 	// rate_high: of the template, the categories and the host's total,
@@ -897,10 +916,12 @@ func (d *Detector) host(name string) *hostDet {
 	if hd == nil {
 		hd = &hostDet{name: name, cats: make(map[string]*keyDet), tpls: make(map[string]*keyDet),
 			lowFired: make(map[string]bool), total: keyDet{thrHow: -1}}
+		hd.quiet = quietWatch{key: "host:" + name, name: name, host: name}
 		if h := d.b.Hosts[name]; h != nil {
 			hd.h = h
 			hd.total.s = &h.Total
 			hd.cov = coverage(d.clk, h.First, h.Last)
+			hd.quiet.q = judged(&h.Quiet, h.Events, h.First, h.Last)
 		}
 		d.hosts[hd.name] = hd
 	}
@@ -915,18 +936,23 @@ func (d *Detector) source(name string) *sourceDet {
 	key := sourceKey(name)
 	sd := d.srcs[key]
 	if sd == nil {
-		sd = &sourceDet{s: d.b.Sources[key]}
-		// A source that is all one host's, and the host's only one, goes
-		// quiet when the host does: the host's silence says it.
-		if s := sd.s; s != nil && len(s.Hosts) == 1 {
-			only := true
-			for k, o := range d.b.Sources {
-				if k != key && slices.Contains(o.Hosts, s.Hosts[0]) {
-					only = false
+		sd = &sourceDet{quiet: quietWatch{key: "source:" + key, name: key}}
+		if s := d.b.Sources[key]; s != nil {
+			sd.quiet.q = judged(&s.Quiet, s.Events, s.First, s.Last)
+			if len(s.Hosts) == 1 {
+				sd.quiet.host = s.Hosts[0]
+				// A source that is all one host's, and the host's only
+				// one, goes quiet when the host does: the host's silence
+				// says it.
+				only := true
+				for k, o := range d.b.Sources {
+					if k != key && slices.Contains(o.Hosts, s.Hosts[0]) {
+						only = false
+					}
 				}
-			}
-			if only {
-				sd.s = nil
+				if only {
+					sd.quiet.q = nil
+				}
 			}
 		}
 		d.srcs[key] = sd
@@ -1085,38 +1111,21 @@ func steady(s *Series, how int, cov *[HoursPerWeek]uint16) (least, most uint32, 
 // silences reports hosts and sources seen this run that have been quiet
 // for far longer than they were at these hours while learning.
 func (d *Detector) silences(now int64) {
-	names := make([]string, 0, len(d.hosts))
-	for n, hd := range d.hosts {
-		if hd.h != nil && hd.h.Events >= minQuietEvents && hd.h.Last-hd.h.First >= minQuietSpan &&
-			!hd.silent && hd.last > 0 && now-hd.last > minSilence {
-			names = append(names, n)
-		}
+	var ws []*quietWatch
+	for _, hd := range d.hosts {
+		ws = append(ws, &hd.quiet)
 	}
-	slices.Sort(names)
-	for _, n := range names {
-		hd := d.hosts[n]
-		if at, limit, ok := d.silentAt(&hd.h.Quiet, hd.last, now); ok {
-			hd.silent = true
-			d.emit(at, n, d.silence("host:"+n, n, hd.last, at, limit))
-		}
+	for _, sd := range d.srcs {
+		ws = append(ws, &sd.quiet)
 	}
-	keys := make([]string, 0)
-	for k, sd := range d.srcs {
-		if sd.s != nil && sd.s.Events >= minQuietEvents && sd.s.Last-sd.s.First >= minQuietSpan &&
-			!sd.silent && sd.last > 0 && now-sd.last > minSilence {
-			keys = append(keys, k)
+	slices.SortFunc(ws, func(a, b *quietWatch) int { return strings.Compare(a.key, b.key) })
+	for _, w := range ws {
+		if w.q == nil || w.silent || w.last == 0 || now-w.last <= minSilence {
+			continue
 		}
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		sd := d.srcs[k]
-		if at, limit, ok := d.silentAt(&sd.s.Quiet, sd.last, now); ok {
-			sd.silent = true
-			host := ""
-			if len(sd.s.Hosts) == 1 {
-				host = sd.s.Hosts[0]
-			}
-			d.emit(at, host, d.silence("source:"+k, k, sd.last, at, limit))
+		if at, limit, ok := d.silentAt(w.q, w.last, now); ok {
+			w.silent = true
+			d.emit(at, w.host, d.silence(w.key, w.name, w.last, at, limit))
 		}
 	}
 }
