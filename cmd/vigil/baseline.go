@@ -58,6 +58,10 @@ on these hosts keep.`,
 	addJournalFlags(cmd, &c)
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write the baseline to this file (required)")
 	cmd.Flags().StringVar(&zone, "tz", "", "time zone for hours of the week (default: the local zone)")
+	// Shared event flags that mean nothing when learning.
+	for _, f := range []string{"baseline", "utc"} {
+		_ = cmd.Flags().MarkHidden(f)
+	}
 	return cmd
 }
 
