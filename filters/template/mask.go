@@ -95,6 +95,15 @@ func (k *masker) run(msg string) {
 			inTok = true
 		}
 		if isAlnum(c) {
+			// The word after "user" names one: "for user root",
+			// "Invalid user admin from", "user unknown".
+			if k.afterUser(msg, i) {
+				if n := userName(msg, i); n > 0 {
+					k.put(PlaceUser)
+					i += n
+					continue
+				}
+			}
 			// A run of letters and digits; runs always start at a boundary.
 			r := scanRun(msg, i)
 			if ph, adv := k.recognizeWord(msg, i, r); adv > 0 {
@@ -118,6 +127,33 @@ func (k *masker) run(msg string) {
 	if inTok {
 		k.endToken()
 	}
+}
+
+// afterUser reports whether msg[i] starts a token that follows a token
+// "user" (in any case).
+func (k *masker) afterUser(msg string, i int) bool {
+	if len(k.buf) != k.tokStart || len(k.toks) == 0 {
+		return false // not at a token's start
+	}
+	t := k.toks[len(k.toks)-1]
+	w := k.buf[t.start:t.end]
+	return len(w) == 4 && w[0]|0x20 == 'u' && w[1]|0x20 == 's' && w[2]|0x20 == 'e' && w[3]|0x20 == 'r'
+}
+
+// userName returns the length of a user name at msg[i]: letters, digits,
+// '.', '_' and '-', ending where a name ends; 0 if there is none.
+func userName(msg string, i int) int {
+	j := i
+	for j < len(msg) && (isAlnum(msg[j]) || msg[j] == '_' || msg[j] == '-' || msg[j] == '.') {
+		j++
+	}
+	for j > i && msg[j-1] == '.' {
+		j-- // a full stop ends the sentence, not the name
+	}
+	if j == i || !nameEnds(msg, j) {
+		return 0
+	}
+	return j - i
 }
 
 func (k *masker) startToken() {

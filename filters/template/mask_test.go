@@ -16,6 +16,12 @@ func TestMask(t *testing.T) {
 		{"bracketed pid", "sshd[24200]: x", "sshd[<NUM>]: x", nil},
 		{"hyphenated", "session-123.scope and 2026-11-22", "session-<NUM>.scope and <NUM>-<NUM>-<NUM>", nil},
 		{"time", "at 06:55:46", "at <NUM>:<NUM>:<NUM>", nil},
+		// The word after "user" names one.
+		{"after user", "Invalid user admin from 1.2.3.4", "Invalid user <USER> from <IP>", nil},
+		{"after User", "session opened for User j.smith-2(uid=0) by x", "session opened for User <USER>(uid=<NUM>) by x", nil},
+		{"user at the end", "check pass; user unknown", "check pass; user <USER>", nil},
+		{"not a name", "user /home/x and user: x and username y", "user <PATH> and user: x and username y", nil},
+		{"sentence", "no such user bob.", "no such user <USER>.", nil},
 		// Dates that name their month.
 		{"clf date", `1.2.3.4 - - [17/Nov/2026:14:51:40 +0000] "GET /"`, `<IP> - - [<TIME> +<NUM>] "GET /"`, nil},
 		{"clf date alone", "on 7/dec/2026 ok", "on <TIME> ok", nil},

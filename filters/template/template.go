@@ -15,15 +15,17 @@
 // every machine, whichever worker or Miner mined it. What can differ is
 // which template a message has: Drain's templates generalise as lines
 // arrive (a word becomes <*> when a second word turns up in its place), so
-// the first "Invalid user admin from <IP>" gets the ID of that text and,
-// once "Invalid user oracle from <IP>" has arrived, both get the ID of
-// "Invalid user <*> from <IP>". Three things keep that rare or harmless:
+// the first "Job finished for alpha from <IP>" gets the ID of that text
+// and, once "Job finished for beta from <IP>" has arrived, both get the ID
+// of "Job finished for <*> from <IP>". Three things keep that rare or
+// harmless:
 //
 //   - masking does the generalising up front, so most shapes have their
 //     final template from their first line (in the public Loghub HDFS and
 //     Apache samples no template ever generalises);
-//   - MineKnown masks the values a decoder or a rule already found (user
-//     names, the main source of generalisation in security logs);
+//   - user names, the main source of generalisation in security logs, are
+//     masked: the word after "user" ("Invalid user admin"), and with
+//     MineKnown the values a decoder or a rule already found;
 //   - Seed loads the templates of an earlier run (a baseline), so a known
 //     shape has its settled ID from the first line, and Lookup maps an ID a
 //     template had before it generalised to the current one.

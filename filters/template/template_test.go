@@ -52,12 +52,12 @@ func TestMaskedMessagesShareATemplateFromTheFirstLine(t *testing.T) {
 
 func TestTemplateEvolution(t *testing.T) {
 	m := New(Options{})
-	a := m.Mine("sshd", "Invalid user admin from 203.0.113.9")
-	b := m.Mine("sshd", "Invalid user oracle from 198.51.100.7")
-	if !b.Generalised || b.PreviousID != a.ID || b.Template != "Invalid user <*> from <IP>" || b.ID == a.ID {
+	a := m.Mine("cron", "Job finished for alpha from 203.0.113.9")
+	b := m.Mine("cron", "Job finished for beta from 198.51.100.7")
+	if !b.Generalised || b.PreviousID != a.ID || b.Template != "Job finished for <*> from <IP>" || b.ID == a.ID {
 		t.Fatalf("second message: %+v (first %+v)", b, a)
 	}
-	c := m.Mine("sshd", "Invalid user test from 192.0.2.1")
+	c := m.Mine("cron", "Job finished for gamma from 192.0.2.1")
 	if c.ID != b.ID || c.Generalised || c.New {
 		t.Errorf("third message: %+v", c)
 	}
