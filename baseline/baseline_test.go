@@ -641,3 +641,30 @@ func TestDamagedSeriesAreCleaned(t *testing.T) {
 	}
 	detect(b2, history(monday.AddDate(0, 0, 15), 1, 11), 500)
 }
+
+func TestIdleStretch(t *testing.T) {
+	day := func(hours ...int) *[24]uint32 {
+		var b [24]uint32
+		for _, h := range hours {
+			b[h] = 3
+		}
+		return &b
+	}
+	tests := []struct {
+		name string
+		by   *[24]uint32
+		hod  int
+		want int
+	}{
+		{"a day shift's night", day(8, 9, 10, 11, 12, 13, 14, 15, 16, 17), 3, 14},
+		{"inside the shift", day(8, 9, 10, 11, 12, 13, 14, 15, 16, 17), 10, 0},
+		{"a scattered account's short gap", day(1, 9, 10, 11, 12, 13, 14, 16, 18), 5, 7},
+		{"across midnight", day(12, 13), 23, 22},
+		{"never active", day(), 7, 24},
+	}
+	for _, tt := range tests {
+		if got := idleStretch(tt.by, tt.hod); got != tt.want {
+			t.Errorf("%s: %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}

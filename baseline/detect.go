@@ -69,8 +69,10 @@ const (
 	// estimate it (values seen once, over all), is at most maxUnseen: a
 	// set still growing says a new value is nothing new.
 	maxUnseen = 0.05
-	// out_of_hours needs no activity within oddBand hours of the hour.
+	// out_of_hours needs no activity within oddBand hours of the hour, in
+	// an idle stretch of the day at least minIdle hours long.
 	oddBand = 2
+	minIdle = 8
 	// out_of_hours fires again for a user only after rearmOutOfHours.
 	rearmOutOfHours = 2 * 3600
 	// clock_skew needs skewRun events in a row off by more than the limit.
@@ -747,7 +749,7 @@ func (d *Detector) outOfHours(e *event.Event, hd *hostDet, name string, u *User,
 	// How often did a login or command come at an hour of the day not
 	// seen before? Good and Turing's estimate of the unseen share: hours
 	// seen exactly once, over all. A user whose hours still spread (a
-	// service account, an on-call admin with few logins) is not judged.
+	// service account with few logins) is not judged.
 	once := 0
 	for _, n := range byHod {
 		if n == 1 {
@@ -761,7 +763,10 @@ func (d *Detector) outOfHours(e *event.Event, hd *hostDet, name string, u *User,
 	for dh := -oddBand; dh <= oddBand; dh++ {
 		band += byHod[(hod+dh+24)%24]
 	}
-	odd := band == 0
+	// The hour must also lie in a long idle stretch of the user's day
+	// (their night, say), not in one of the short gaps of someone whose
+	// hours are scattered.
+	odd := band == 0 && idleStretch(&byHod, hod) >= minIdle
 	lt := time.Unix(t, 0).In(d.clk.loc)
 	why := "at " + lt.Format("15:04") + " (" + weekdays[lt.Weekday()] + ")"
 	if !odd && dayType(how) == 1 && weekend == 0 && total >= 3*minActive {
@@ -805,6 +810,25 @@ func settled(m map[string]Seen) bool {
 		}
 	}
 	return float64(once) <= maxUnseen*float64(total)
+}
+
+// idleStretch returns how many hours of the day in a row, around hour hod,
+// have no activity (24 for none at all).
+func idleStretch(byHod *[24]uint32, hod int) int {
+	if byHod[hod] != 0 {
+		return 0
+	}
+	n := 1
+	for h := (hod + 1) % 24; h != hod && byHod[h] == 0; h = (h + 1) % 24 {
+		n++
+	}
+	if n == 24 {
+		return n
+	}
+	for h := (hod + 23) % 24; byHod[h] == 0; h = (h + 23) % 24 {
+		n++
+	}
+	return n
 }
 
 // activeHours describes the hours of the day with activity: "08:00–18:59".
