@@ -668,3 +668,44 @@ func TestIdleStretch(t *testing.T) {
 		}
 	}
 }
+
+// TestHostMissingFromItsSource: a host the history saw in a source (a
+// collector's file, say) that never turns up when the source is read again
+// goes silent; a host whose source is not read at all does not.
+func TestHostMissingFromItsSource(t *testing.T) {
+	together := func(evs []event.Event) []event.Event {
+		for i := range evs {
+			evs[i].Source = "file:/var/log/remote.log"
+		}
+		return evs
+	}
+	l := NewLearner(time.UTC, Caps{})
+	for _, e := range together(history(monday, 14, 1)) {
+		l.Add(&e)
+	}
+	b := l.Finish()
+	day := monday.AddDate(0, 0, 15)
+	var web1 []event.Event
+	for _, e := range history(day, 1, 12) {
+		if e.Host == "web1" {
+			web1 = append(web1, e)
+		}
+	}
+	silent := func(evs []event.Event) []string {
+		var hosts []string
+		for _, e := range detect(b, evs, 300) {
+			if e.Deviations[0].Kind == KindSilence {
+				hosts = append(hosts, e.Host+" "+e.Time.Format(time.TimeOnly))
+			}
+		}
+		return hosts
+	}
+	got := silent(together(slices.Clone(web1)))
+	if len(got) != 1 || !strings.HasPrefix(got[0], "db1 00:") {
+		t.Errorf("db1 missing from the source it shared: silences %q, want db1's early in the day", got)
+	}
+	// Read from a file of its own, web1 says nothing about db1.
+	if got := silent(web1); len(got) != 0 {
+		t.Errorf("web1 read alone: silences %q", got)
+	}
+}

@@ -367,11 +367,11 @@ func (d *Detector) event(e *event.Event) {
 	m := d.miner.MineKnown(e.App, e.Message, e.Fields["user"], e.Fields["target_user"])
 	e.Template = m.ID
 
+	d.source(e.Source, t).quiet.saw(t)
 	hd := d.host(e.Host)
 	hd.quiet.saw(t)
 	how, _ := d.clk.hourOf(t)
 	hstart := d.clk.start
-	d.source(e.Source).quiet.saw(t)
 	minute := t / 60
 
 	// rate_high: of the template, the categories and the host's total,
@@ -953,7 +953,10 @@ func (d *Detector) host(name string) *hostDet {
 	return hd
 }
 
-func (d *Detector) source(name string) *sourceDet {
+// source returns the state of the source named name, first seen in this
+// run at t. The hosts the history saw in a source are expected in it from
+// then on: one that never turns up goes silent like one that stops.
+func (d *Detector) source(name string, t int64) *sourceDet {
 	if d.lastS != nil && d.lastS.name == name {
 		return d.lastS
 	}
@@ -962,6 +965,11 @@ func (d *Detector) source(name string) *sourceDet {
 	if sd == nil {
 		sd = &sourceDet{quiet: quietWatch{key: "source:" + key, name: key}}
 		if s := d.b.Sources[key]; s != nil {
+			for _, h := range s.Hosts {
+				if hd := d.host(h); hd.quiet.last == 0 {
+					hd.quiet.last = t
+				}
+			}
 			sd.quiet.q = judged(&s.Quiet, s.Events, s.First, s.Last)
 			if len(s.Hosts) == 1 {
 				sd.quiet.host = s.Hosts[0]
