@@ -12,6 +12,10 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	// The zone database travels with the binary: a baseline counts hours
+	// of the week in a named zone (--tz), and a static release binary may
+	// run where /usr/share/zoneinfo is missing.
+	_ "time/tzdata"
 )
 
 // Exit codes of the contract.
