@@ -11,6 +11,7 @@ import (
 
 	"github.com/vigil-sec/vigil/event"
 	"github.com/vigil-sec/vigil/filters/template"
+	"github.com/vigil-sec/vigil/internal/human"
 )
 
 // SourceName is the Source of the events a Detector makes for findings tied
@@ -112,7 +113,7 @@ type Status struct {
 func (s Status) String() string {
 	if s.Learning {
 		left := (s.Warmup - s.Learned).Round(time.Minute)
-		return "baseline: warming up, " + shortDuration(left) + " left"
+		return "baseline: warming up, " + human.Duration(left) + " left"
 	}
 	if s.Findings == 1 {
 		return "baseline: 1 deviation"
@@ -926,9 +927,9 @@ func (d *Detector) skew(e *event.Event) {
 	}
 	d.add(e, event.Deviation{
 		Kind: KindClockSkew, Key: "host:" + hd.name,
-		Expected: "within " + shortDuration(d.opts.SkewLimit), Observed: shortDuration(off.Round(time.Second)),
+		Expected: "within " + human.Duration(d.opts.SkewLimit), Observed: human.Duration(off.Round(time.Second)),
 		Score:  round2(off.Seconds() / d.opts.SkewLimit.Seconds()),
-		Reason: hd.name + "'s event times are " + shortDuration(off.Round(time.Second)) + " " + dir + " their arrival (" + strconv.Itoa(skewRun) + " in a row)",
+		Reason: hd.name + "'s event times are " + human.Duration(off.Round(time.Second)) + " " + dir + " their arrival (" + strconv.Itoa(skewRun) + " in a row)",
 	})
 }
 
@@ -1191,10 +1192,10 @@ func (d *Detector) silence(key, name string, last, now, limit int64) event.Devia
 	lt := time.Unix(last, 0).In(d.clk.loc)
 	return event.Deviation{
 		Kind: KindSilence, Key: key,
-		Expected: "quiet at most " + shortDuration(usual),
-		Observed: "quiet " + shortDuration(gap),
+		Expected: "quiet at most " + human.Duration(usual),
+		Observed: "quiet " + human.Duration(gap),
 		Score:    round2(float64(now-last) / float64(max(limit/quietFactor, 1))),
-		Reason:   name + " has logged nothing for " + shortDuration(gap) + " (since " + lt.Format("Mon 15:04") + "); at these hours it is quiet at most " + shortDuration(usual),
+		Reason:   name + " has logged nothing for " + human.Duration(gap) + " (since " + lt.Format("Mon 15:04") + "); at these hours it is quiet at most " + human.Duration(usual),
 	}
 }
 
@@ -1229,29 +1230,4 @@ func clip(s string, n int) string {
 
 func round2(f float64) float64 {
 	return float64(int64(f*100+0.5)) / 100
-}
-
-// shortDuration says a duration the way a person would: 45s, 12m, 3h05m,
-// 2d4h.
-func shortDuration(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	switch {
-	case d < time.Minute:
-		return strconv.Itoa(int(d/time.Second)) + "s"
-	case d < time.Hour:
-		return strconv.Itoa(int(d/time.Minute)) + "m"
-	case d < 24*time.Hour:
-		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
-		if m == 0 {
-			return strconv.Itoa(h) + "h"
-		}
-		return strconv.Itoa(h) + "h" + twoDigits(m) + "m"
-	}
-	days, h := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
-	if h == 0 {
-		return strconv.Itoa(days) + "d"
-	}
-	return strconv.Itoa(days) + "d" + strconv.Itoa(h) + "h"
 }

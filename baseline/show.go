@@ -3,6 +3,7 @@ package baseline
 import (
 	"cmp"
 	"fmt"
+	"github.com/vigil-sec/vigil/internal/human"
 	"io"
 	"slices"
 	"strings"
@@ -30,7 +31,7 @@ func WriteSummary(w io.Writer, b *Baseline, opts SummaryOptions) error {
 	span := b.End.Sub(b.Start)
 	p.f("baseline format %d, written %s\n", b.Version, b.Created.In(loc).Format("2006-01-02 15:04 MST"))
 	p.f("learnt from %d events, %s to %s (%s), hours of the week in %s\n",
-		b.Events, b.Start.In(loc).Format("Mon 2006-01-02 15:04"), b.End.In(loc).Format("Mon 2006-01-02 15:04"), shortDuration(span), b.Zone)
+		b.Events, b.Start.In(loc).Format("Mon 2006-01-02 15:04"), b.End.In(loc).Format("Mon 2006-01-02 15:04"), human.Duration(span), b.Zone)
 	if span < 7*24*time.Hour {
 		p.f("note: less than a week of history; hours of the week not seen are judged by the same hour on other days\n")
 	}
@@ -45,7 +46,7 @@ func WriteSummary(w io.Writer, b *Baseline, opts SummaryOptions) error {
 			name, h.Group, h.Events, len(h.Templates), len(h.Categories), len(h.Apps), len(h.Units))
 		if busy >= 0 {
 			p.f("  %-16s busiest %s (%.0f an hour); longest quiet: %s on weekdays, %s at weekends\n",
-				"", howName(busy), rate, shortDuration(longestQuiet(&h.Quiet, 0)), shortDuration(longestQuiet(&h.Quiet, 1)))
+				"", howName(busy), rate, human.Duration(longestQuiet(&h.Quiet, 0)), human.Duration(longestQuiet(&h.Quiet, 1)))
 		}
 		if len(h.Categories) > 0 {
 			cats := sortedBy(h.Categories, func(s *Series) uint64 { return s.Count }, 6)

@@ -15,6 +15,7 @@ import (
 	"github.com/vigil-sec/vigil/baseline"
 	"github.com/vigil-sec/vigil/engine"
 	"github.com/vigil-sec/vigil/event"
+	"github.com/vigil-sec/vigil/internal/human"
 )
 
 func newBaselineCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
@@ -111,7 +112,7 @@ func runBaselineLearn(ctx context.Context, c *Config, args []string, out, zone s
 	fmt.Fprintf(stdout, "learnt %s events from %d hosts over %.1f days (%s to %s) in %.1fs: %d templates, %d users, %d packages; wrote %s (%s)\n",
 		humanCount(float64(b.Events)), len(b.Hosts), b.End.Sub(b.Start).Hours()/24,
 		b.Start.In(loc).Format("2006-01-02 15:04"), b.End.In(loc).Format("2006-01-02 15:04"),
-		time.Since(start).Seconds(), len(b.Templates), len(b.Users), len(b.Packages), out, humanBytes(size))
+		time.Since(start).Seconds(), len(b.Templates), len(b.Users), len(b.Packages), out, human.Bytes(size))
 	return nil
 }
 
@@ -135,15 +136,4 @@ func newBaselineShowCmd(stdout io.Writer) *cobra.Command {
 	}
 	cmd.Flags().IntVar(&top, "top", 10, "how many of each list to show")
 	return cmd
-}
-
-// humanBytes writes 1234567 as "1.2 MB".
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f kB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }

@@ -12,11 +12,11 @@
 package decode
 
 import (
-	"strconv"
 	"time"
 	"unsafe"
 
 	"github.com/vigil-sec/vigil/event"
+	"github.com/vigil-sec/vigil/internal/human"
 	"github.com/vigil-sec/vigil/sanitize"
 	"github.com/vigil-sec/vigil/sources"
 )
@@ -248,7 +248,7 @@ func (d *Decoder) decodeAs(id formatID, ev *event.Event, s string, line sources.
 func (d *Decoder) finish(ev *event.Event, line sources.Line) {
 	ev.Truncated = line.Truncated
 	if line.Truncated > 0 {
-		ev.Message += " … [truncated " + humanBytes(line.Truncated) + "]"
+		ev.Message += " … [truncated " + human.Bytes(line.Truncated) + "]"
 	}
 }
 
@@ -265,19 +265,4 @@ func (d *Decoder) text(s string) string {
 // setField stores a field whose key and value are substrings of the line.
 func (d *Decoder) setField(ev *event.Event, k, v string) {
 	ev.SetField(d.text(k), d.text(v))
-}
-
-// humanBytes formats n with a binary unit and one decimal ("9.5 MiB").
-func humanBytes(n int64) string {
-	if n < 1024 {
-		return strconv.FormatInt(n, 10) + " B"
-	}
-	const units = "KMGTPE"
-	f := float64(n) / 1024
-	u := 0
-	for f >= 1024 && u < len(units)-1 {
-		f /= 1024
-		u++
-	}
-	return strconv.FormatFloat(f, 'f', 1, 64) + " " + units[u:u+1] + "iB"
 }

@@ -278,11 +278,6 @@ func TestTruncatedMarker(t *testing.T) {
 	if ev.Truncated != 9961472 || ev.Message != "start of a long line … [truncated 9.5 MiB]" {
 		t.Errorf("got %d %q", ev.Truncated, ev.Message)
 	}
-	for n, w := range map[int64]string{1: "1 B", 1023: "1023 B", 1536: "1.5 KiB", 3 << 30: "3.0 GiB"} {
-		if got := humanBytes(n); got != w {
-			t.Errorf("humanBytes(%d) = %q, want %q", n, got, w)
-		}
-	}
 }
 
 func TestForcedFormat(t *testing.T) {

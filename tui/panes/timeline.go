@@ -1,6 +1,7 @@
 package panes
 
 import (
+	"github.com/vigil-sec/vigil/internal/human"
 	"strconv"
 	"strings"
 	"time"
@@ -262,7 +263,7 @@ func timelineTitle(st Style, buckets []Bucket, selected, width int, loc *time.Lo
 	if to.Sub(from) > 24*time.Hour || from.YearDay() != to.Add(-time.Nanosecond).YearDay() {
 		layout = "Jan 2 15:04"
 	}
-	spanText := from.Format(layout) + "–" + to.Format(layout) + " · 1 bar = " + shortDuration(step)
+	spanText := from.Format(layout) + "–" + to.Format(layout) + " · 1 bar = " + human.Duration(step)
 	var sel string
 	if selected >= 0 {
 		b := buckets[selected]
@@ -281,7 +282,7 @@ func timelineTitle(st Style, buckets []Bucket, selected, width int, loc *time.Lo
 		"timeline " + spanText + " · peak " + strconv.Itoa(peak),
 		"timeline " + spanText,
 		spanText,
-		shortDuration(step) + "/bar", // the axis still shows the span
+		human.Duration(step) + "/bar", // the axis still shows the span
 	}
 	var l line
 	for _, t := range titles {
@@ -296,23 +297,6 @@ func timelineTitle(st Style, buckets []Bucket, selected, width int, loc *time.Lo
 	}
 	l.text(st.accent, sel, width)
 	return l.finish(width)
-}
-
-// shortDuration writes d as "5m", "2h", "1d", "2h30m".
-func shortDuration(d time.Duration) string {
-	var s string
-	if days := d / (24 * time.Hour); days > 0 {
-		s += strconv.Itoa(int(days)) + "d"
-		d -= days * 24 * time.Hour
-	}
-	if h := d / time.Hour; h > 0 {
-		s += strconv.Itoa(int(h)) + "h"
-		d -= h * time.Hour
-	}
-	if m := d / time.Minute; m > 0 || s == "" {
-		s += strconv.Itoa(int(m)) + "m"
-	}
-	return s
 }
 
 // timelineAxis is the line under the bars: time labels where they fit and
