@@ -105,9 +105,8 @@ type Status struct {
 	// Learned is the event time learnt so far and Warmup the target.
 	Learning        bool
 	Learned, Warmup time.Duration
-	// Events counts the events seen, Deviating those with a finding and
-	// Findings the findings.
-	Events, Deviating, Findings uint64
+	// Findings counts the findings made.
+	Findings uint64
 }
 
 func (s Status) String() string {
@@ -149,18 +148,21 @@ type Detector struct {
 
 	pending []event.Event // findings made by the current event
 
-	events, deviating, findings atomic.Uint64
-	learned                     atomic.Int64
+	findings atomic.Uint64
+	learned  atomic.Int64
 }
 
 type hostDet struct {
 	name  string
-	h     *Host // nil for a host the baseline does not know
-	cov   [HoursPerWeek]uint16
-	total keyDet
-	cats  map[string]*keyDet
-	tpls  map[string]*keyDet
-	quiet quietWatch
+	group string
+	// groupKnown is set when the baseline has a host of the same group.
+	groupKnown bool
+	h          *Host // nil for a host the baseline does not know
+	cov        [HoursPerWeek]uint16
+	total      keyDet
+	cats       map[string]*keyDet
+	tpls       map[string]*keyDet
+	quiet      quietWatch
 	// newTplUntil is, per app, until when further new templates are part
 	// of the new_template finding already made.
 	newTplUntil map[string]int64
@@ -220,8 +222,9 @@ type keyDet struct {
 	thrHow    int
 	ceil, thr uint32
 	fired     bool
-	// known is set for a template the baseline knows on the host's group.
-	known bool
+	// judged is set once a template key has been judged for
+	// new_template.
+	judged bool
 	// chatter is set for a template whose events carry no security
 	// category: its bursts count in the host's total, not on their own.
 	// Such templates split one kind of traffic (by user agent, URL shape,
@@ -287,9 +290,7 @@ func (d *Detector) load(b *Baseline) {
 // Status returns what the Detector is doing.
 func (d *Detector) Status() Status {
 	s := Status{
-		Events:    d.events.Load(),
-		Deviating: d.deviating.Load(),
-		Findings:  d.findings.Load(),
+		Findings: d.findings.Load(),
 	}
 	if l := d.learned.Load(); l >= 0 && d.opts.Baseline == nil {
 		s.Learning = true
@@ -343,7 +344,6 @@ func (d *Detector) event(e *event.Event) {
 	if !learnable(e) {
 		return
 	}
-	d.events.Add(1)
 	if d.learner != nil {
 		d.learner.Add(e)
 		start, end := d.learner.Span()
@@ -404,9 +404,6 @@ func (d *Detector) event(e *event.Event) {
 		if hd.h != nil {
 			tk.s = hd.h.Templates[m.ID]
 		}
-		if t := d.b.Templates[m.ID]; t != nil && slices.Contains(t.Groups, Group(hd.name)) {
-			tk.known = true
-		}
 		hd.tpls[tk.key[4:]] = tk
 	}
 	check(tk)
@@ -432,52 +429,53 @@ func (d *Detector) event(e *event.Event) {
 		}
 		best.fired = true
 		if minute > hd.burstUntil {
-			d.add(e, d.rateHigh(e, hd, best, bestC, how))
+			d.add(e, d.rateHigh(hd, best, bestC, how))
 		}
 		hd.burstUntil = minute + 5
 	}
 
-	if !tk.known && !m.Overflow && (hd.h != nil || d.groupKnown(hd.name)) && !d.noveltyUsual(hd.name, e.App) {
-		key := "tpl\x00" + Group(hd.name) + "\x00" + m.ID
-		// One finding per app and host in ten minutes: a new program or
-		// an install says many new things at once, and one line about it
-		// is enough for a person to look.
-		if d.once(key) && t >= hd.newTplUntil[e.App] {
-			if hd.newTplUntil == nil {
-				hd.newTplUntil = make(map[string]int64)
-			}
-			hd.newTplUntil[e.App] = t + newTemplateQuiet
-			d.add(e, event.Deviation{
-				Kind:     KindNewTemplate,
-				Key:      e.App + " " + m.Template,
-				Expected: "templates of " + e.App + " seen on " + Group(hd.name) + " hosts",
-				Observed: m.Template,
-				Score:    1,
-				Reason:   "new kind of " + e.App + " message on " + hd.name + ": '" + clip(m.Template, 60) + "'",
-			})
-		}
+	if !tk.judged {
+		// A template is news once: judged on its first event on the
+		// host, it is not looked at again.
+		tk.judged = true
+		d.newTemplate(e, hd, m, t)
 	}
 	d.values(e, hd, t, how)
-	if len(e.Deviations) > 0 {
-		d.deviating.Add(1)
-	}
 }
 
-// noveltyUsual reports whether new kinds of message are routine for app on
-// the host's group: in the history, templates seen only once (Good and
-// Turing's estimate of how often a new one turns up) came at least once in
-// every newTemplateDays days.
-func (d *Detector) noveltyUsual(host, app string) bool {
-	g := Group(host)
-	n, ok := d.novel[g+"\x00"+app]
-	if !ok {
-		return false
+// newTemplate reports a template the baseline does not know for the
+// event's app on its host's group, unless the group is new altogether (a
+// new host says so), new templates were routine for the app, or the app
+// had one reported on the host in the last ten minutes (a new program or
+// an install says many new things at once, and one line about it is
+// enough for a person to look).
+func (d *Detector) newTemplate(e *event.Event, hd *hostDet, m template.Match, t int64) {
+	if m.Overflow || !hd.groupKnown || d.novel[hd.group+"\x00"+e.App] {
+		return
 	}
-	return n
+	if tpl := d.b.Templates[m.ID]; tpl != nil && slices.Contains(tpl.Groups, hd.group) {
+		return
+	}
+	if d.once("tpl\x00"+hd.group+"\x00"+m.ID) && t >= hd.newTplUntil[e.App] {
+		if hd.newTplUntil == nil {
+			hd.newTplUntil = make(map[string]int64)
+		}
+		hd.newTplUntil[e.App] = t + newTemplateQuiet
+		d.add(e, event.Deviation{
+			Kind:     KindNewTemplate,
+			Key:      e.App + " " + m.Template,
+			Expected: "templates of " + e.App + " seen on " + hd.group + " hosts",
+			Observed: m.Template,
+			Score:    1,
+			Reason:   "new kind of " + e.App + " message on " + hd.name + ": '" + clip(m.Template, 60) + "'",
+		})
+	}
 }
 
 // novelty works out, per host group and app, whether new templates were
-// routine in the history (see noveltyUsual).
+// routine in the history: templates seen only once (Good and Turing's
+// estimate of how often a new one turns up) came at least once in every
+// newTemplateDays days.
 func novelty(b *Baseline) map[string]bool {
 	counts := map[string]uint64{} // group, app, template -> count
 	span := map[string][2]int64{} // group -> first, last
@@ -526,16 +524,6 @@ func (d *Detector) once(key string) bool {
 	}
 	d.fired[key] = struct{}{}
 	return true
-}
-
-func (d *Detector) groupKnown(host string) bool {
-	g := Group(host)
-	for _, h := range d.b.Hosts {
-		if h.Group == g {
-			return true
-		}
-	}
-	return false
 }
 
 // fire marks the key as in a burst if its count is over its threshold.
@@ -609,34 +597,46 @@ func ceiling(s *Series, how int, cov *[HoursPerWeek]uint16) (ceil, thr uint32) {
 	return ceil, max(minBurst, 2*ceil+burstSlack)
 }
 
-func (d *Detector) rateHigh(e *event.Event, hd *hostDet, k *keyDet, c uint32, how int) event.Deviation {
-	key := k.key
-	var what string
-	switch {
-	case key == "":
-		what = "all events on " + hd.name
-	case key[:4] == "cat:":
-		what = key[4:] + " on " + hd.name
-	default:
-		what = e.App + " '" + clip(e.Template, 0) + "' on " + hd.name
-		if t := d.b.Templates[e.Template]; t != nil {
-			what = e.App + " '" + clip(t.Text, 40) + "' on " + hd.name
-		} else if tt, ok := d.miner.Lookup(e.Template); ok {
-			what = e.App + " '" + clip(tt.Text, 40) + "' on " + hd.name
-		}
-	}
+func (d *Detector) rateHigh(hd *hostDet, k *keyDet, c uint32, how int) event.Deviation {
 	expected := "0"
 	if k.ceil > 0 {
 		expected = "0–" + strconv.FormatUint(uint64(k.ceil), 10)
 	}
 	return event.Deviation{
 		Kind:     KindRateHigh,
-		Key:      hd.name + " " + d.keyText(key),
+		Key:      hd.name + " " + d.keyText(k.key),
 		Expected: expected + " in 5 min",
 		Observed: strconv.FormatUint(uint64(c), 10) + " in 5 min",
 		Score:    round2(float64(c) / float64(max(k.ceil, 1))),
-		Reason:   what + ": " + strconv.FormatUint(uint64(c), 10) + " in 5 min; usual for " + howName(how) + " is " + expected,
+		Reason:   d.keyWhat(k.key, hd.name) + ": " + strconv.FormatUint(uint64(c), 10) + " in 5 min; usual for " + howName(how) + " is " + expected,
 	}
+}
+
+// keyWhat says what a rate key of a host counts, for a reason: "all events
+// on web1", "auth.failure on web1", "sshd 'Failed password for …' on web1".
+func (d *Detector) keyWhat(key, host string) string {
+	switch {
+	case key == "":
+		return "all events on " + host
+	case strings.HasPrefix(key, "tpl:"):
+		if app, text, ok := d.templateText(key[4:]); ok {
+			return app + " '" + clip(text, 40) + "' on " + host
+		}
+		return key + " on " + host
+	}
+	return strings.TrimPrefix(key, "cat:") + " on " + host
+}
+
+// templateText returns the app and text of a template the baseline or
+// this run's miner knows.
+func (d *Detector) templateText(id string) (app, text string, ok bool) {
+	if t := d.b.Templates[id]; t != nil {
+		return t.App, t.Text, true
+	}
+	if t, ok := d.miner.Lookup(id); ok {
+		return t.App, t.Text, true
+	}
+	return "", "", false
 }
 
 // keyText names a rate key for people: "total", "cat:auth.failure", or a
@@ -646,11 +646,8 @@ func (d *Detector) keyText(key string) string {
 	case key == "":
 		return "total"
 	case strings.HasPrefix(key, "tpl:"):
-		if t := d.b.Templates[key[4:]]; t != nil {
-			return t.App + " " + t.Text
-		}
-		if t, ok := d.miner.Lookup(key[4:]); ok {
-			return t.App + " " + t.Text
+		if app, text, ok := d.templateText(key[4:]); ok {
+			return app + " " + text
 		}
 	}
 	return key
@@ -942,6 +939,13 @@ func (d *Detector) host(name string) *hostDet {
 		hd = &hostDet{name: name, cats: make(map[string]*keyDet), tpls: make(map[string]*keyDet),
 			lowFired: make(map[string]bool), total: keyDet{thrHow: -1}}
 		hd.quiet = quietWatch{key: "host:" + name, name: name, host: name}
+		hd.group = Group(name)
+		for _, h := range d.b.Hosts {
+			if h.Group == hd.group {
+				hd.groupKnown = true
+				break
+			}
+		}
 		if h := d.b.Hosts[name]; h != nil {
 			hd.h = h
 			hd.total.s = &h.Total
@@ -1090,16 +1094,6 @@ func (d *Detector) judgeHour(hs int64, how int) {
 			return 1
 		})
 		w := lows[0]
-		what := "all events on " + n
-		switch {
-		case w.key == "":
-		case w.key[:4] == "cat:":
-			what = w.key[4:] + " on " + n
-		default:
-			if t := d.b.Templates[w.key[4:]]; t != nil {
-				what = t.App + " '" + clip(t.Text, 40) + "' on " + n
-			}
-		}
 		more := ""
 		if len(lows) > 1 {
 			more = " (" + strconv.Itoa(len(lows)-1) + " more keys low)"
@@ -1109,7 +1103,7 @@ func (d *Detector) judgeHour(hs int64, how int) {
 			Kind: KindRateLow, Key: n + " " + d.keyText(w.key),
 			Expected: expected, Observed: strconv.FormatUint(uint64(w.obs), 10) + " in the hour",
 			Score:  round2(float64(w.least) / float64(w.obs+1)),
-			Reason: what + ": " + strconv.FormatUint(uint64(w.obs), 10) + " in the hour from " + howName(how) + "; usual is " + expected + more,
+			Reason: d.keyWhat(w.key, n) + ": " + strconv.FormatUint(uint64(w.obs), 10) + " in the hour from " + howName(how) + "; usual is " + expected + more,
 		})
 	}
 }
@@ -1202,7 +1196,6 @@ func (d *Detector) silence(key, name string, last, now, limit int64) event.Devia
 // emit queues a finding tied to no single event, as an event at time t.
 func (d *Detector) emit(t int64, host string, dev event.Deviation) {
 	d.findings.Add(1)
-	d.deviating.Add(1)
 	d.pending = append(d.pending, event.Event{
 		Time:       time.Unix(t, 0).UTC(),
 		Host:       host,
