@@ -151,23 +151,31 @@ func TestStreamColourOnlyOnTerminal(t *testing.T) {
 // real terminal, reading a pipe that stays open for a while: progress
 // shows while it runs and is cleared before the report is written.
 func TestScanProgressOnTerminal(t *testing.T) {
-	p := writeFile(t, "auth.log", sampleLog)
 	out := filepath.Join(t.TempDir(), "report.txt")
-	s := &tmuxSession{t: t, socket: filepath.Join(t.TempDir(), "tmux.sock"), name: "vigil"}
-	cmdline := fmt.Sprintf("(cat '%s'; sleep 2) | %s scan > '%s'; echo EXITED=$?; sleep 30", p, vigilBin, out)
-	s.run("-f", "/dev/null", "new-session", "-d", "-s", s.name, "-x", "80", "-y", "24", "sh", "-c", cmdline)
-	t.Cleanup(func() { _ = exec.Command("tmux", "-S", s.socket, "kill-server").Run() })
-	s.waitFor(5*time.Second, "scanning: 3 events")
-	scr := s.waitFor(10*time.Second, "EXITED=0")
-	if strings.Contains(scr, "scanning:") {
-		t.Errorf("progress line left on the screen:\n%s", scr)
-	}
+	progressOnTerminal(t, "scan > '"+out+"'", "scanning: 3 events", "scanning:")
 	rep, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(string(rep), "vigil scan: 3 events") || strings.Contains(string(rep), "scanning") {
 		t.Errorf("report:\n%s", rep)
+	}
+}
+
+// progressOnTerminal runs vigil ARGS on a terminal with sampleLog coming
+// slowly on standard input: the screen must show want while it reads, and
+// no trace of gone once it has ended.
+func progressOnTerminal(t *testing.T, args, want, gone string, done ...string) {
+	t.Helper()
+	p := writeFile(t, "auth.log", sampleLog)
+	s := &tmuxSession{t: t, socket: filepath.Join(t.TempDir(), "tmux.sock"), name: "vigil"}
+	cmdline := fmt.Sprintf("(cat '%s'; sleep 2) | %s %s; echo EXITED=$?; sleep 30", p, vigilBin, args)
+	s.run("-f", "/dev/null", "new-session", "-d", "-s", s.name, "-x", "80", "-y", "24", "sh", "-c", cmdline)
+	t.Cleanup(func() { _ = exec.Command("tmux", "-S", s.socket, "kill-server").Run() })
+	s.waitFor(5*time.Second, want)
+	scr := s.waitFor(10*time.Second, append([]string{"EXITED=0"}, done...)...)
+	if strings.Contains(scr, gone) {
+		t.Errorf("progress line left on the screen:\n%s", scr)
 	}
 }
 
@@ -326,15 +334,6 @@ func TestTUIDeviations(t *testing.T) {
 // TestLearnProgressOnTerminal: baseline learn says how far it has got on a
 // terminal, and clears the line when it is done.
 func TestLearnProgressOnTerminal(t *testing.T) {
-	p := writeFile(t, "auth.log", sampleLog)
 	base := filepath.Join(t.TempDir(), "b.vbl")
-	s := &tmuxSession{t: t, socket: filepath.Join(t.TempDir(), "tmux.sock"), name: "vigil"}
-	cmdline := fmt.Sprintf("(cat '%s'; sleep 2) | %s baseline learn -o '%s'; echo EXITED=$?; sleep 30", p, vigilBin, base)
-	s.run("-f", "/dev/null", "new-session", "-d", "-s", s.name, "-x", "80", "-y", "24", "sh", "-c", cmdline)
-	t.Cleanup(func() { _ = exec.Command("tmux", "-S", s.socket, "kill-server").Run() })
-	s.waitFor(5*time.Second, "learning: 3 events")
-	scr := s.waitFor(10*time.Second, "EXITED=0", "learnt 3 events")
-	if strings.Contains(scr, "learning:") {
-		t.Errorf("progress line left on the screen:\n%s", scr)
-	}
+	progressOnTerminal(t, "baseline learn -o '"+base+"'", "learning: 3 events", "learning:", "learnt 3 events")
 }
