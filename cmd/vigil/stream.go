@@ -241,7 +241,7 @@ func (w *eventWriter) appendText(dst []byte, e *event.Event) []byte {
 		}
 		dst = append(dst, '}')
 		if w.theme != nil {
-			dst = append(dst[:start], w.theme.Category(themes.High).Render(string(dst[start:]))...)
+			dst = append(dst[:start], w.theme.Deviation().Render(string(dst[start:]))...)
 		}
 		dst = append(dst, ' ')
 	}
