@@ -709,3 +709,23 @@ func TestHostMissingFromItsSource(t *testing.T) {
 		t.Errorf("web1 read alone: silences %q", got)
 	}
 }
+
+// TestSeriesMerge: two templates found to be one add their counts; an
+// hour only one had is taken as it is, kept in order.
+func TestSeriesMerge(t *testing.T) {
+	var a, b Series
+	a.addHour(5, 10, 3)
+	a.addHour(9, 4, 2)
+	b.addHour(9, 6, 5)
+	b.addHour(7, 1, 1)
+	a.Count, b.Count = 14, 7
+	a.merge(&b)
+	want := []Hour{
+		{How: 5, N: 1, Sum: 10, Min: 10, Max: 10, Peak: 3},
+		{How: 7, N: 1, Sum: 1, Min: 1, Max: 1, Peak: 1},
+		{How: 9, N: 1, Sum: 10, Min: 4, Max: 10, Peak: 7},
+	}
+	if !slices.Equal(a.Hours, want) || a.Count != 21 {
+		t.Errorf("merged: %+v count %d, want %+v count 21", a.Hours, a.Count, want)
+	}
+}

@@ -161,9 +161,14 @@ type Hour struct {
 	Sum, Min, Max, Peak uint32
 }
 
+// find returns where how's entry is, or would go, and whether it is there.
+func (s *Series) find(how int) (int, bool) {
+	return slices.BinarySearchFunc(s.Hours, uint8(how), func(h Hour, t uint8) int { return int(h.How) - int(t) })
+}
+
 // hour returns the entry for how, or nil.
 func (s *Series) hour(how int) *Hour {
-	i, ok := slices.BinarySearchFunc(s.Hours, uint8(how), func(h Hour, t uint8) int { return int(h.How) - int(t) })
+	i, ok := s.find(how)
 	if !ok {
 		return nil
 	}
@@ -173,7 +178,7 @@ func (s *Series) hour(how int) *Hour {
 // addHour folds one calendar hour with count events (and a five-minute
 // peak) into the series.
 func (s *Series) addHour(how int, count, peak uint32) {
-	i, ok := slices.BinarySearchFunc(s.Hours, uint8(how), func(h Hour, t uint8) int { return int(h.How) - int(t) })
+	i, ok := s.find(how)
 	if !ok {
 		s.Hours = slices.Insert(s.Hours, i, Hour{How: uint8(how), Min: count})
 	}
@@ -194,13 +199,12 @@ func (s *Series) addHour(how int, count, peak uint32) {
 func (s *Series) merge(o *Series) {
 	s.Count += o.Count
 	for _, oh := range o.Hours {
-		h := s.hour(int(oh.How))
-		if h == nil {
-			s.addHour(int(oh.How), oh.Min, oh.Peak)
-			h = s.hour(int(oh.How))
-			*h = oh
+		i, ok := s.find(int(oh.How))
+		if !ok {
+			s.Hours = slices.Insert(s.Hours, i, oh)
 			continue
 		}
+		h := &s.Hours[i]
 		h.N = max(h.N, oh.N)
 		h.Sum += oh.Sum
 		h.Min = min(h.Min, oh.Min)
