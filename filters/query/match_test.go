@@ -197,20 +197,29 @@ func TestMatch(t *testing.T) {
 }
 
 func TestMatchDoesNotAllocate(t *testing.T) {
-	for _, s := range []string{
-		"failed root", `"session opened"`, "/ssh.*root/i", "cat:auth.*", "user:root",
-		"src_ip:10.0.0.0/8", "src_ip:10.1.2.3", "user~^al", "-sev>=err dev:", "pid:*",
-		"dev:rate_high devkey:nginx*", `devkey:"user=john smith"`,
-		`(cat:auth.* OR sev>=err) -user:root "session opened"`,
+	for _, tc := range []struct {
+		q     string
+		regex bool // runs a regexp, whose machine comes from a sync.Pool
+	}{
+		{q: "failed root"}, {q: `"session opened"`}, {q: "/ssh.*root/i", regex: true},
+		{q: "cat:auth.*"}, {q: "user:root"}, {q: "src_ip:10.0.0.0/8"}, {q: "src_ip:10.1.2.3"},
+		{q: "user~^al", regex: true}, {q: "-sev>=err dev:"}, {q: "pid:*"},
+		{q: "dev:rate_high devkey:nginx*"}, {q: `devkey:"user=john smith"`},
+		{q: `(cat:auth.* OR sev>=err) -user:root "session opened"`},
 	} {
-		q := MustParse(s)
+		if tc.regex && raceEnabled {
+			// Under -race sync.Pool drops a quarter of what is put back, so
+			// regexp allocates a machine now and then; the plain run checks these.
+			continue
+		}
+		q := MustParse(tc.q)
 		allocs := testing.AllocsPerRun(100, func() {
 			for i := range events {
 				q.Match(&events[i])
 			}
 		})
 		if allocs != 0 {
-			t.Errorf("%q: %v allocations per run", s, allocs)
+			t.Errorf("%q: %v allocations per run", tc.q, allocs)
 		}
 	}
 }
