@@ -298,9 +298,9 @@ func TestIncidents(t *testing.T) {
 		{"alice from a new address", func(day time.Time) []event.Event {
 			return []event.Event{ev(day.Add(10*time.Hour), "web1", "sshd", "Accepted publickey for alice from 198.51.100.23 port 50001 ssh2", "auth.success", "user", "alice", "src_ip", "198.51.100.23")}
 		}, "web1", KindNewValue, "alice logged in to web1 from 198.51.100.23 for the first time; usual: 10.0.0.5"},
-		{"a lease on alice's network is not new", func(day time.Time) []event.Event {
+		{"a neighbour of alice's only address is new", func(day time.Time) []event.Event {
 			return []event.Event{ev(day.Add(10*time.Hour), "web1", "sshd", "Accepted publickey for alice from 10.0.0.77 port 50001 ssh2", "auth.success", "user", "alice", "src_ip", "10.0.0.77")}
-		}, "web1", "", ""},
+		}, "web1", KindNewValue, "alice logged in to web1 from 10.0.0.77 for the first time; usual: 10.0.0.5"},
 		{"first-time package", func(day time.Time) []event.Event {
 			return []event.Event{ev(day.Add(14*time.Hour), "web1", "apt", "install nmap:amd64 <none> 7.94", "software.change", "package", "nmap")}
 		}, "web1", KindNewValue, "package nmap on web1 was never seen in the baseline"},
@@ -669,6 +669,35 @@ func TestIdleStretch(t *testing.T) {
 	}
 }
 
+func TestNearKnown(t *testing.T) {
+	seen := func(addrs ...string) map[string]Seen {
+		m := map[string]Seen{}
+		for _, a := range addrs {
+			m[a] = Seen{Count: 5}
+		}
+		return m
+	}
+	tests := []struct {
+		name  string
+		ip    string
+		known map[string]Seen
+		want  bool
+	}{
+		{"a new lease in a pool the user moves around in", "10.0.0.77", seen("10.0.0.5", "10.0.0.40"), true},
+		{"a neighbour of the only address in the network", "10.0.0.77", seen("10.0.0.5", "10.9.0.40"), false},
+		{"another network", "10.0.1.7", seen("10.0.0.5", "10.0.0.40"), false},
+		{"IPv6 in a known /64 pool", "2001:db8::99", seen("2001:db8::1", "2001:db8::2"), true},
+		{"IPv6 in another /64", "2001:db8:0:1::1", seen("2001:db8::1", "2001:db8::2"), false},
+		{"not an address", "web1", seen("10.0.0.5", "10.0.0.40"), false},
+		{"known addresses that are not addresses", "10.0.0.7", seen("a", "b"), false},
+	}
+	for _, tt := range tests {
+		if got := nearKnown(tt.ip, tt.known); got != tt.want {
+			t.Errorf("%s: nearKnown(%s) = %v, want %v", tt.name, tt.ip, got, tt.want)
+		}
+	}
+}
+
 // TestHostMissingFromItsSource: a host the history saw in a source (a
 // collector's file, say) that never turns up when the source is read again
 // goes silent; a host whose source is not read at all does not.
@@ -707,6 +736,60 @@ func TestHostMissingFromItsSource(t *testing.T) {
 	// Read from a file of its own, web1 says nothing about db1.
 	if got := silent(web1); len(got) != 0 {
 		t.Errorf("web1 read alone: silences %q", got)
+	}
+}
+
+// TestHostMissingFromTheRun: once most of the baseline's hosts log in a
+// run, whatever its sources are called (today's files, not the history's),
+// a host of the baseline that never turns up goes silent; a run over one
+// host of three says nothing about the others.
+func TestHostMissingFromTheRun(t *testing.T) {
+	three := func(evs []event.Event) []event.Event {
+		n := len(evs)
+		for i := range n {
+			if evs[i].Host == "web1" {
+				e := evs[i]
+				e.Host, e.Source = "web2", "file:/var/log/web2.log"
+				evs = append(evs, e)
+			}
+		}
+		slices.SortStableFunc(evs, func(a, b event.Event) int { return a.Time.Compare(b.Time) })
+		return evs
+	}
+	l := NewLearner(time.UTC, Caps{})
+	for _, e := range three(history(monday, 14, 1)) {
+		l.Add(&e)
+	}
+	b := l.Finish()
+	day := monday.AddDate(0, 0, 15)
+	today := func(hosts ...string) []event.Event {
+		var evs []event.Event
+		for _, e := range three(history(day, 1, 12)) {
+			if slices.Contains(hosts, e.Host) {
+				e.Source = "file:/srv/today/" + e.Host + ".log"
+				evs = append(evs, e)
+			}
+		}
+		return evs
+	}
+	silent := func(evs []event.Event) []string {
+		var got []string
+		for _, e := range detect(b, evs, 300) {
+			if d := e.Deviations[0]; d.Kind == KindSilence {
+				got = append(got, e.Host+" "+e.Time.Format(time.TimeOnly)+" "+d.Reason)
+			}
+		}
+		return got
+	}
+	got := silent(today("web1", "db1"))
+	if len(got) != 1 || !strings.HasPrefix(got[0], "web2 00:") || !strings.Contains(got[0], "nothing in this run") {
+		t.Errorf("web2 missing from a run of web1 and db1: silences %q, want web2's early in the day", got)
+	}
+	if got := silent(today("web1")); len(got) != 0 {
+		t.Errorf("web1 read alone: silences %q", got)
+	}
+	if got := silent(today("web1", "web2", "db1")); len(got) != 0 {
+		t.Errorf("all three logging: silences %q", got)
 	}
 }
 

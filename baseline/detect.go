@@ -138,6 +138,12 @@ type Detector struct {
 	// routine in the history.
 	novel map[string]bool
 
+	// judgedHosts is how many of the baseline's hosts logged enough to
+	// judge their silence by, seenJudged how many of them logged in this
+	// run, and expectAll is set once those are most of them.
+	judgedHosts, seenJudged int
+	expectAll               bool
+
 	now       int64 // the event-time clock, Unix seconds
 	lastCheck int64 // the minute of the last silence check
 	openHour  int64 // start of the hour being counted for rate_low
@@ -172,6 +178,8 @@ type hostDet struct {
 	lowFired   map[string]bool
 	skewN      int
 	skewed     bool
+	// counted is set once the host has logged in this run.
+	counted bool
 }
 
 type sourceDet struct {
@@ -190,12 +198,25 @@ type quietWatch struct {
 	q      *Quiet
 	last   int64
 	silent bool
+	// expected is set while last is not an event but the moment the
+	// run started to expect one (see Detector.source and
+	// Detector.expectAll).
+	expected bool
 }
 
 // saw notes an event at t.
 func (w *quietWatch) saw(t int64) {
 	w.last = max(w.last, t)
 	w.silent = false
+	w.expected = false
+}
+
+// expect starts waiting at t for something not seen in this run yet.
+func (w *quietWatch) expect(t int64) {
+	if w.last == 0 {
+		w.last = t
+		w.expected = true
+	}
 }
 
 // judged returns the learnt quiet of something with events over
@@ -283,6 +304,12 @@ func (d *Detector) load(b *Baseline) {
 	d.users = make(map[string]*userDet)
 	d.fired = make(map[string]struct{})
 	d.novel = novelty(b)
+	d.judgedHosts, d.seenJudged, d.expectAll = 0, 0, false
+	for _, h := range b.Hosts {
+		if judged(&h.Quiet, h.Events, h.First, h.Last) != nil {
+			d.judgedHosts++
+		}
+	}
 	d.last, d.lastS = nil, nil
 	d.openHour = 0
 }
@@ -371,6 +398,9 @@ func (d *Detector) event(e *event.Event) {
 	d.source(e.Source, t).quiet.saw(t)
 	hd := d.host(e.Host)
 	hd.quiet.saw(t)
+	if !hd.counted {
+		d.count(hd, t)
+	}
 	how, _ := d.clk.hourOf(t)
 	hstart := d.clk.start
 	minute := t / 60
@@ -853,9 +883,10 @@ func activeHours(byHod [24]uint32) string {
 	return s
 }
 
-// nearKnown reports whether ip is in the same /24 (IPv4) or /64 (IPv6) as an
-// address the user came from before: a new lease on a known network is not
-// news.
+// nearKnown reports whether ip is in a /24 (IPv4) or /64 (IPv6) where the
+// user has come from at least two addresses before: a new lease from a pool
+// the user is seen moving around in is not news. One address in the network
+// is not a pool: a neighbour of the only address a user ever used is.
 func nearKnown(ip string, known map[string]Seen) bool {
 	a, err := netip.ParseAddr(ip)
 	if err != nil {
@@ -869,9 +900,12 @@ func nearKnown(ip string, known map[string]Seen) bool {
 	if err != nil {
 		return false
 	}
+	n := 0
 	for k := range known {
 		if b, err := netip.ParseAddr(k); err == nil && p.Contains(b) {
-			return true
+			if n++; n == 2 {
+				return true
+			}
 		}
 	}
 	return false
@@ -958,6 +992,35 @@ func (d *Detector) host(name string) *hostDet {
 	return hd
 }
 
+// count notes the first event of hd in this run, at t. Once most of the
+// baseline's hosts that log steadily (more than half, and at least two)
+// have logged, the run is watching what the baseline watched, however its
+// sources are named: the rest of those hosts are expected from then on,
+// and one that never turns up goes silent like one that stops. A run over
+// one host's file of several says nothing about the others.
+func (d *Detector) count(hd *hostDet, t int64) {
+	hd.counted = true
+	if hd.quiet.q == nil || hd.h == nil {
+		return
+	}
+	d.seenJudged++
+	if d.expectAll || d.seenJudged < 2 || 2*d.seenJudged <= d.judgedHosts {
+		return
+	}
+	d.expectAll = true
+	names := make([]string, 0, len(d.b.Hosts))
+	for name := range d.b.Hosts {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if o := d.host(name); o.quiet.q != nil {
+			o.quiet.expect(t)
+		}
+	}
+	d.last = hd
+}
+
 // source returns the state of the source named name, first seen in this
 // run at t. The hosts the history saw in a source are expected in it from
 // then on: one that never turns up goes silent like one that stops.
@@ -971,9 +1034,7 @@ func (d *Detector) source(name string, t int64) *sourceDet {
 		sd = &sourceDet{quiet: quietWatch{key: "source:" + key, name: key}}
 		if s := d.b.Sources[key]; s != nil {
 			for _, h := range s.Hosts {
-				if hd := d.host(h); hd.quiet.last == 0 {
-					hd.quiet.last = t
-				}
+				d.host(h).quiet.expect(t)
 			}
 			sd.quiet.q = judged(&s.Quiet, s.Events, s.First, s.Last)
 			if len(s.Hosts) == 1 {
@@ -1152,7 +1213,7 @@ func (d *Detector) silences(now int64) {
 		}
 		if at, limit, ok := d.silentAt(w.q, w.last, now); ok {
 			w.silent = true
-			d.emit(at, w.host, d.silence(w.key, w.name, w.last, at, limit))
+			d.emit(at, w.host, d.silence(w, at, limit))
 		}
 	}
 }
@@ -1180,16 +1241,19 @@ func (d *Detector) silentAt(q *Quiet, since, now int64) (at, limit int64, ok boo
 	return at, limit, at <= now
 }
 
-func (d *Detector) silence(key, name string, last, now, limit int64) event.Deviation {
-	gap := time.Duration(now-last) * time.Second
+func (d *Detector) silence(w *quietWatch, now, limit int64) event.Deviation {
+	gap := time.Duration(now-w.last) * time.Second
 	usual := time.Duration(limit/quietFactor) * time.Second
-	lt := time.Unix(last, 0).In(d.clk.loc)
+	since := "since " + time.Unix(w.last, 0).In(d.clk.loc).Format("Mon 15:04")
+	if w.expected {
+		since = "expected since " + time.Unix(w.last, 0).In(d.clk.loc).Format("Mon 15:04") + ", nothing in this run"
+	}
 	return event.Deviation{
-		Kind: KindSilence, Key: key,
+		Kind: KindSilence, Key: w.key,
 		Expected: "quiet at most " + human.Duration(usual),
 		Observed: "quiet " + human.Duration(gap),
-		Score:    round2(float64(now-last) / float64(max(limit/quietFactor, 1))),
-		Reason:   name + " has logged nothing for " + human.Duration(gap) + " (since " + lt.Format("Mon 15:04") + "); at these hours it is quiet at most " + human.Duration(usual),
+		Score:    round2(float64(now-w.last) / float64(max(limit/quietFactor, 1))),
+		Reason:   w.name + " has logged nothing for " + human.Duration(gap) + " (" + since + "); at these hours it is quiet at most " + human.Duration(usual),
 	}
 }
 

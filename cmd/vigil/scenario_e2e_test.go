@@ -106,6 +106,43 @@ func TestBaselineScenario(t *testing.T) {
 					incidentFalse = append(incidentFalse, f)
 				}
 			}
+			// A host that logs nothing at all: the normal day again, with the
+			// silent host's file empty. The run's files are named apart from
+			// the history's, so only the hosts that do log tell vigil the
+			// run is watching the baseline's hosts.
+			for _, inc := range s.Incidents {
+				if !slices.Contains(inc.Kinds, event.DevSilence) {
+					continue
+				}
+				empty := make([]string, len(normalFiles))
+				for i, p := range normalFiles {
+					empty[i] = filepath.Join(dir, "empty", filepath.Base(p))
+					raw, err := os.ReadFile(p)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if filepath.Base(p) == inc.Host+".log" {
+						raw = nil
+					}
+					if err := os.MkdirAll(filepath.Dir(empty[i]), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(empty[i], raw, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				var silent []string
+				for _, f := range detectScenario(t, base, empty) {
+					if f.Kind == event.DevSilence {
+						silent = append(silent, f.Host+": "+f.Reason)
+					}
+				}
+				if len(silent) != 1 || !strings.HasPrefix(silent[0], inc.Host+": ") {
+					t.Errorf("%s logging nothing all day: silences %q, want one for %s", inc.Host, silent, inc.Host)
+				} else {
+					t.Logf("%s logging nothing all day: %s", inc.Host, silent[0])
+				}
+			}
 			for day, found := range map[string][]finding{"normal day": normal, "incident day": incidentFalse} {
 				perHost := map[string]int{}
 				for _, f := range found {
