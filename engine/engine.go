@@ -90,7 +90,12 @@ type Pipeline struct {
 	// them: at a million lines a second that garbage is what the GC would
 	// spend a core on.
 	free sync.Pool
+	// outside counts the events Options.Window left out.
+	outside atomic.Int64
 }
+
+// Outside returns how many events so far fell outside Options.Window.
+func (p *Pipeline) Outside() int64 { return p.outside.Load() }
 
 // New returns a pipeline with the given options.
 func New(opts Options) *Pipeline {
@@ -393,6 +398,7 @@ func (p *Pipeline) decodeBatch(dec *decode.Decoder, b *sources.Batch, cache *rul
 		}
 		if window && !p.opts.Window.Match(e) {
 			evs = evs[:len(evs)-1]
+			p.outside.Add(1)
 			continue
 		}
 		switch {

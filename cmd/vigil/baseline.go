@@ -90,7 +90,8 @@ func runBaselineLearn(ctx context.Context, c *Config, args []string, out, zone s
 	var seen atomic.Int64
 	stop := showProgress(stderr, "learning", &seen)
 	start := time.Now()
-	runErr := collect(ctx, engine.New(opts), srcs, func(e *event.Event) { l.Add(e) }, &seen)
+	pipe := engine.New(opts)
+	runErr := collect(ctx, pipe, srcs, func(e *event.Event) { l.Add(e) }, &seen)
 	stop()
 	if runErr != nil {
 		if errors.Is(runErr, context.Canceled) {
@@ -99,6 +100,14 @@ func runBaselineLearn(ctx context.Context, c *Config, args []string, out, zone s
 		fmt.Fprintf(stderr, "vigil: %v\n", runErr)
 	}
 	if l.Events() == 0 {
+		if n := pipe.Outside(); n > 0 {
+			what := fmt.Sprintf("all %d events were", n)
+			if n == 1 {
+				what = "the one event was"
+			}
+			return fmt.Errorf("baseline learn: %s outside --since/--until (a relative time counts back from now, %s)",
+				what, time.Now().Format("2006-01-02 15:04"))
+		}
 		return errors.New("baseline learn: the sources held no events to learn from")
 	}
 	b := l.Finish()

@@ -113,6 +113,12 @@ func TestBaselineUsageErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, %q; want exit 2 and %q", tc.args, code, errOut, tc.want)
 		}
 	}
+	// History that --since leaves wholly out is said to be, not "no events".
+	old := writeFile(t, "old.log", "2024-01-03T10:00:01Z web1 sshd[1]: Accepted password for bob from 10.0.0.1 port 22 ssh2\n")
+	if _, errOut, code := vigil(t, "", nil, "baseline", "learn", "--since", "30d", "-o", filepath.Join(t.TempDir(), "b"), old); code != 1 ||
+		!strings.Contains(errOut, "the one event was outside --since/--until") {
+		t.Errorf("learn over history older than --since: exit %d %q", code, errOut)
+	}
 	// baseline show of a file that is not one is a runtime failure.
 	if _, errOut, code := vigil(t, "", nil, "baseline", "show", notBaseline); code == 0 || !strings.Contains(errOut, "not a vigil baseline") {
 		t.Errorf("show: exit %d %q", code, errOut)
