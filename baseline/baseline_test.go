@@ -739,6 +739,48 @@ func TestHostMissingFromItsSource(t *testing.T) {
 	}
 }
 
+// TestOutOfHoursWhoIsJudged: a day shift with a few commands a day, whose
+// hours of the day are still filling in one by one, is judged, and a 3 am
+// sudo stands out; an admin paged now and then at night, whose activities
+// still turn up alone at new times, is not.
+func TestOutOfHoursWhoIsJudged(t *testing.T) {
+	sudo := func(at time.Time, user string) event.Event {
+		return ev(at, "app1", "sudo", user+" : TTY=pts/0 ; PWD=/home ; USER=root ; COMMAND=/usr/bin/systemctl status app",
+			"privilege.use", "user", user, "command", "/usr/bin/systemctl status app")
+	}
+	l := NewLearner(time.UTC, Caps{})
+	// dana: 25 commands over two weeks between 08:00 and 17:59, four of
+	// the hours only once.
+	day := 0
+	for h, n := range map[int]int{8: 1, 9: 3, 10: 1, 11: 4, 12: 2, 13: 1, 14: 3, 15: 1, 16: 5, 17: 4} {
+		for i := range n {
+			e := sudo(monday.AddDate(0, 0, day%12).Add(time.Duration(h)*time.Hour+time.Duration(7*i)*time.Minute), "dana")
+			l.Add(&e)
+			day++
+		}
+	}
+	// omar: 37 commands by day and three night pages, each alone.
+	for i := range 37 {
+		e := sudo(monday.AddDate(0, 0, i%12).Add(time.Duration(9+i%8)*time.Hour), "omar")
+		l.Add(&e)
+	}
+	for _, at := range []time.Duration{22 * time.Hour, 2*24*time.Hour + 1*time.Hour, 5*24*time.Hour + 4*time.Hour} {
+		e := sudo(monday.Add(at), "omar")
+		l.Add(&e)
+	}
+	b := l.Finish()
+	night := monday.AddDate(0, 0, 15).Add(3*time.Hour + 10*time.Minute)
+	for _, tt := range []struct {
+		user string
+		want int
+	}{{"dana", 1}, {"omar", 0}} {
+		found := detect(b, []event.Event{sudo(night, tt.user)}, 10)
+		if got := kinds(found)[KindOutOfHours]; got != tt.want {
+			t.Errorf("%s's sudo at 03:10: %d out_of_hours findings, want %d (%v)", tt.user, got, tt.want, kinds(found))
+		}
+	}
+}
+
 // TestHostMissingFromTheRun: once most of the baseline's hosts log in a
 // run, whatever its sources are called (today's files, not the history's),
 // a host of the baseline that never turns up goes silent; a run over one

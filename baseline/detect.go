@@ -71,9 +71,11 @@ const (
 	// set still growing says a new value is nothing new.
 	maxUnseen = 0.05
 	// out_of_hours needs no activity within oddBand hours of the hour, in
-	// an idle stretch of the day at least minIdle hours long.
-	oddBand = 2
-	minIdle = 8
+	// an idle stretch of the day at least minIdle hours long, or
+	// minIdleSparse for a user whose hours are still filling in.
+	oddBand       = 2
+	minIdle       = 8
+	minIdleSparse = 10
 	// out_of_hours fires again for a user only after rearmOutOfHours.
 	rearmOutOfHours = 2 * 3600
 	// clock_skew needs skewRun events in a row off by more than the limit.
@@ -776,16 +778,36 @@ func (d *Detector) outOfHours(e *event.Event, hd *hostDet, name string, u *User,
 	}
 	// How often did a login or command come at an hour of the day not
 	// seen before? Good and Turing's estimate of the unseen share: hours
-	// seen exactly once, over all. A user whose hours still spread (a
-	// service account with few logins) is not judged.
-	once := 0
-	for _, n := range byHod {
-		if n == 1 {
-			once++
+	// seen exactly once, over all. When that is small, the user's hours
+	// are known. When it is not, the user may still keep to a part of the
+	// day while its hours fill in one by one (a day shift with a handful
+	// of commands a day): then few activities came alone, oddBand hours
+	// from any other, and a longer idle stretch (minIdleSparse) is needed.
+	// A user whose activities still turn up alone at new times (a service
+	// account with few logins, an admin paged now and then at night) is
+	// not judged.
+	once, alone := 0, 0
+	for h, n := range byHod {
+		if n != 1 {
+			continue
+		}
+		once++
+		near := uint32(0)
+		for dh := -oddBand; dh <= oddBand; dh++ {
+			if dh != 0 {
+				near += byHod[(h+dh+24)%24]
+			}
+		}
+		if near == 0 {
+			alone++
 		}
 	}
-	if unseen := float64(once) / float64(total); unseen > maxUnseen {
-		return
+	idle := minIdle
+	if float64(once) > maxUnseen*float64(total) {
+		if float64(alone) > maxUnseen*float64(total) {
+			return
+		}
+		idle = minIdleSparse
 	}
 	hod := how % 24
 	for dh := -oddBand; dh <= oddBand; dh++ {
@@ -794,7 +816,7 @@ func (d *Detector) outOfHours(e *event.Event, hd *hostDet, name string, u *User,
 	// The hour must also lie in a long idle stretch of the user's day
 	// (their night, say), not in one of the short gaps of someone whose
 	// hours are scattered.
-	odd := band == 0 && idleStretch(&byHod, hod) >= minIdle
+	odd := band == 0 && idleStretch(&byHod, hod) >= idle
 	lt := time.Unix(t, 0).In(d.clk.loc)
 	why := "at " + lt.Format("15:04") + " (" + weekdays[lt.Weekday()] + ")"
 	if !odd && dayType(how) == 1 && weekend == 0 && total >= 3*minActive {
