@@ -726,10 +726,12 @@ func uuid(msg string, i int) int {
 	return 36
 }
 
-// host returns the length of a host name at msg[i] that holds a digit and
-// has at least three labels, the last of two or more letters
-// (ec2-3-1-2-9.compute-1.amazonaws.com, 5.36.59.76.dsl.example.net), or 0.
-// Names without digits stay words: they are as likely to be class names.
+// host returns the length of a dotted name at msg[i] of at least three
+// labels, the last of two or more letters, or 0: host names
+// (ec2-3-1-2-9.compute-1.amazonaws.com, 5.36.59.76.dsl.example.net,
+// ns.example.com) and names built the same way that vary as much, class
+// and bundle names (org.apache.spark.storage.BlockManager,
+// com.apple.CacheDelete.daily). Two labels stay a word (ssh.service).
 func host(msg string, i int) int {
 	n, j := len(msg), i
 	for j < n && (isAlnum(msg[j]) || msg[j] == '-' || msg[j] == '.') {
@@ -742,21 +744,17 @@ func host(msg string, i int) int {
 		return 0
 	}
 	s := msg[i:j]
-	labels, digit := 1, false
-	last := 0
+	labels, last := 1, 0
 	for p := 0; p < len(s); p++ {
-		switch c := s[p]; {
-		case c == '.':
+		if s[p] == '.' {
 			if p == last || s[p-1] == '-' {
 				return 0
 			}
 			labels++
 			last = p + 1
-		case isDigit(c):
-			digit = true
 		}
 	}
-	if labels < 3 || !digit || len(s)-last < 2 {
+	if labels < 3 || len(s)-last < 2 {
 		return 0
 	}
 	for p := last; p < len(s); p++ {
