@@ -781,6 +781,27 @@ func TestOutOfHoursWhoIsJudged(t *testing.T) {
 	}
 }
 
+func TestChangedAccount(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		e    event.Event
+		want string
+	}{
+		{"useradd", ev(monday, "h", "useradd", "new user: name=jm", "account.change", "target_user", "jm"), "jm"},
+		{"gpasswd by root", ev(monday, "h", "gpasswd", "user jm added by root to group sudo", "permission.change", "target_user", "jm", "user", "root"), "jm"},
+		{"a lockout names the user", ev(monday, "h", "sshd", "account bob locked", "account.change", "user", "bob"), "bob"},
+		{"a sudo line tagged as a change (by a rule of the user's) names who ran it", ev(monday, "h", "sudo", "dave : COMMAND=/usr/sbin/usermod -aG sudo jm", "privilege.use", "user", "dave", "target_user", "root"), ""},
+		{"no change", ev(monday, "h", "sshd", "Accepted", "auth.success", "user", "bob"), ""},
+	} {
+		if tt.name == "a sudo line tagged as a change (by a rule of the user's) names who ran it" {
+			tt.e.Categories = append(tt.e.Categories, "permission.change")
+		}
+		if got := changedAccount(&tt.e); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
 // TestHostMissingFromTheRun: once most of the baseline's hosts log in a
 // run, whatever its sources are called (today's files, not the history's),
 // a host of the baseline that never turns up goes silent; a run over one

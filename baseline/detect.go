@@ -705,17 +705,15 @@ func (d *Detector) values(e *event.Event, hd *hostDet, t int64, how int) {
 			})
 		}
 	}
-	for _, f := range [...]string{"user", "target_user"} {
-		if name := e.Fields[f]; name != "" && (e.HasCategory(catAccount) || e.HasCategory(catPermission)) {
-			_, inUse := b.Users[name]
-			_, changed := b.Accounts[name]
-			if !inUse && !changed && b.Dropped.Users == 0 && b.Dropped.Accounts == 0 && d.once("account\x00"+name) {
-				d.add(e, event.Deviation{
-					Kind: KindNewValue, Key: "account:" + name,
-					Expected: "accounts seen in use or changed", Observed: name, Score: 1,
-					Reason: "account change for " + name + " on " + hd.name + ", an account the baseline never saw",
-				})
-			}
+	if name := changedAccount(e); name != "" {
+		_, inUse := b.Users[name]
+		_, changed := b.Accounts[name]
+		if !inUse && !changed && b.Dropped.Users == 0 && b.Dropped.Accounts == 0 && d.once("account\x00"+name) {
+			d.add(e, event.Deviation{
+				Kind: KindNewValue, Key: "account:" + name,
+				Expected: "accounts seen in use or changed", Observed: name, Score: 1,
+				Reason: "account change for " + name + " on " + hd.name + ", an account the baseline never saw",
+			})
 		}
 	}
 	login, priv := e.HasCategory(catLogin), e.HasCategory(catPrivilege)

@@ -275,12 +275,8 @@ func (l *Learner) add(e *event.Event, tpl string) {
 			}
 		}
 	}
-	if e.HasCategory(catAccount) || e.HasCategory(catPermission) {
-		for _, f := range [...]string{"user", "target_user"} {
-			if name := e.Fields[f]; name != "" {
-				addSeen(b.Accounts, name, t, l.caps.Users, &b.Dropped.Accounts)
-			}
-		}
+	if name := changedAccount(e); name != "" {
+		addSeen(b.Accounts, name, t, l.caps.Users, &b.Dropped.Accounts)
 	}
 	if p := e.Fields["package"]; p != "" && e.HasCategory(catSoftware) {
 		addSeen(b.Packages, p, t, l.caps.Packages, &b.Dropped.Packages)
@@ -465,4 +461,20 @@ func isSubcommand(w string) bool {
 		}
 	}
 	return true
+}
+
+// changedAccount returns the account an account or permission change is
+// about: the target user when the line names one (useradd, usermod,
+// gpasswd: "user" is then who made the change), else the user. A line of
+// privilege use names only who ran it and as whom, so it has none, even
+// when a rule of the user's tags a command (sudo usermod -aG ...) as a
+// change.
+func changedAccount(e *event.Event) string {
+	if !e.HasCategory(catAccount) && !e.HasCategory(catPermission) || e.HasCategory(catPrivilege) {
+		return ""
+	}
+	if name := e.Fields["target_user"]; name != "" {
+		return name
+	}
+	return e.Fields["user"]
 }
