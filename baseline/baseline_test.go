@@ -124,19 +124,22 @@ func TestCeiling(t *testing.T) {
 		s         *Series
 		how       int
 		ceil, thr uint32
+		// the hour's
+		hceil, hthr uint32
 	}{
-		{"nothing learnt", nil, 3, 0, minBurst},
-		{"the hour itself", &office, 24 + 9, 8, 21},
-		{"an hour either side", &office, 24 + 10, 8, 21},
-		{"the same hour on another weekday", &office, 3*24 + 8, 8, 21},
-		{"a weekday night", &office, 24 + 3, 0, minBurst},
-		{"a weekend morning", &office, 6*24 + 9, 0, minBurst},
-		{"noise at any hour takes its top peak", &noise, 100, 60, 125},
+		{"nothing learnt", nil, 3, 0, minBurst, 0, minHourBurst},
+		{"the hour itself", &office, 24 + 9, 8, 21, 40, 95},
+		{"an hour either side", &office, 24 + 10, 8, 21, 40, 95},
+		{"the same hour on another weekday", &office, 3*24 + 8, 8, 21, 40, 95},
+		{"a weekday night", &office, 24 + 3, 0, minBurst, 0, minHourBurst},
+		{"a weekend morning", &office, 6*24 + 9, 0, minBurst, 0, minHourBurst},
+		{"noise at any hour takes its top", &noise, 100, 60, 125, 20, 55},
 	}
 	for _, tt := range tests {
-		ceil, thr := ceiling(tt.s, tt.how, &cov)
-		if ceil != tt.ceil || thr != tt.thr {
-			t.Errorf("%s: ceiling %d threshold %d, want %d %d", tt.name, ceil, thr, tt.ceil, tt.thr)
+		ceil, thr, hceil, hthr := ceiling(tt.s, tt.how, &cov)
+		if ceil != tt.ceil || thr != tt.thr || hceil != tt.hceil || hthr != tt.hthr {
+			t.Errorf("%s: ceiling %d threshold %d, hour %d %d; want %d %d, %d %d",
+				tt.name, ceil, thr, hceil, hthr, tt.ceil, tt.thr, tt.hceil, tt.hthr)
 		}
 	}
 }
@@ -289,6 +292,14 @@ func TestIncidents(t *testing.T) {
 			}
 			return evs
 		}, "db1", KindRateHigh, "10 in 5 min; usual for Tue 15:00 is 0"},
+		{"a slow brute force, never ten in five minutes", func(day time.Time) []event.Event {
+			var evs []event.Event
+			for i := range 100 {
+				evs = append(evs, ev(day.Add(15*time.Hour+time.Duration(i)*50*time.Second), "db1", "sshd",
+					fmt.Sprintf("Failed password for root from 203.0.113.7 port %d ssh2", 40000+i), "auth.failure", "user", "root", "src_ip", "203.0.113.7"))
+			}
+			return evs
+		}, "db1", KindRateHigh, "30 in an hour; usual for Tue 15:00 is 0"},
 		{"new kind of message", func(day time.Time) []event.Event {
 			return []event.Event{ev(day.Add(15*time.Hour), "db1", "sshd", "Failed password for root from 203.0.113.7 port 4 ssh2", "auth.failure", "user", "root")}
 		}, "db1", KindNewTemplate, "new kind of sshd message on db1"},

@@ -40,6 +40,11 @@ const (
 	// A rate_high needs more than twice the usual five-minute ceiling,
 	// plus burstSlack.
 	burstSlack = 5
+	// Over a whole hour, a rate_high needs at least minHourBurst events
+	// and more than twice the most learnt for the hour, plus hourSlack: a
+	// brute force too slow for any five minutes to stand out.
+	minHourBurst = 30
+	hourSlack    = 15
 	// A rate_low needs a key that was steady at that hour of the day on
 	// days of the same kind: at least lowMin events in every calendar
 	// hour learnt, never more than lowSpread times the least; and fewer
@@ -241,10 +246,17 @@ type keyDet struct {
 	// hour counts of the hour being counted and the one before.
 	hs [2]int64
 	hn [2]uint32
-	// the five-minute ceiling and threshold for thrHow.
-	thrHow    int
-	ceil, thr uint32
-	fired     bool
+	// the five-minute ceiling and threshold for thrHow, and the hour's.
+	thrHow      int
+	ceil, thr   uint32
+	hceil, hthr uint32
+	fired       bool
+	// hourFired is the start of the hour in which the key was last part
+	// of a rate_high, carried on to the next hour while the one before
+	// stayed over half the hour's threshold (a slow brute force that goes
+	// on for hours is one finding), 0 when none: an hour's count is
+	// judged only outside one.
+	hourFired int64
 	// judged is set once a template key has been judged for
 	// new_template.
 	judged bool
@@ -409,12 +421,15 @@ func (d *Detector) event(e *event.Event) {
 
 	// rate_high: of the template, the categories and the host's total,
 	// the one furthest over its threshold speaks for the event.
+	// A key crosses in five minutes (a burst) or, slower, over the hour
+	// (a brute force that takes its time).
 	var best *keyDet
-	var bestC uint32
+	var bestC, bestThr uint32
+	bestHour := false
 	check := func(k *keyDet) {
 		c := k.add(minute, hstart)
 		if k.thrHow != how {
-			k.ceil, k.thr = ceiling(k.s, how, &hd.cov)
+			k.ceil, k.thr, k.hceil, k.hthr = ceiling(k.s, how, &hd.cov)
 			k.thrHow = how
 		}
 		if k.chatter {
@@ -426,8 +441,19 @@ func (d *Detector) event(e *event.Event) {
 			}
 			return
 		}
-		if c >= k.thr && (best == nil || float64(c)/float64(k.thr) > float64(bestC)/float64(best.thr)) {
-			best, bestC = k, c
+		if k.hourFired != 0 && k.hourFired != hstart {
+			if k.hourFired == hstart-3600 && k.hourCount(k.hourFired) > k.hthr/2 {
+				k.hourFired = hstart
+			} else {
+				k.hourFired = 0
+			}
+		}
+		thr, hour := k.thr, false
+		if c < thr && k.hourFired == 0 {
+			c, thr, hour = k.hourCount(hstart), k.hthr, true
+		}
+		if c >= thr && (best == nil || float64(c)/float64(thr) > float64(bestC)/float64(bestThr)) {
+			best, bestC, bestThr, bestHour = k, c, thr, hour
 		}
 	}
 	tk := hd.tpls[m.ID]
@@ -454,14 +480,17 @@ func (d *Detector) event(e *event.Event) {
 	if best != nil {
 		// Every key that crossed is in the same burst, and so is a key
 		// of the host that crosses while the burst goes on: one finding.
-		tk.fire(minute)
-		hd.total.fire(minute)
+		tk.fire(minute, hstart)
+		hd.total.fire(minute, hstart)
 		for _, c := range e.Categories {
-			hd.cats[c].fire(minute)
+			hd.cats[c].fire(minute, hstart)
 		}
-		best.fired = true
+		best.hourFired = hstart
+		if !bestHour {
+			best.fired = true
+		}
 		if minute > hd.burstUntil {
-			d.add(e, d.rateHigh(hd, best, bestC, how))
+			d.add(e, d.rateHigh(hd, best, bestC, how, bestHour))
 		}
 		hd.burstUntil = minute + 5
 	}
@@ -558,10 +587,18 @@ func (d *Detector) once(key string) bool {
 	return true
 }
 
-// fire marks the key as in a burst if its count is over its threshold.
-func (k *keyDet) fire(minute int64) {
-	if k.thrHow >= 0 && k.win.count(minute) >= k.thr {
+// fire marks the key as in a burst if its count is over its threshold,
+// and its hour as one with a rate_high if the hour's count is.
+func (k *keyDet) fire(minute, hourStart int64) {
+	if k.thrHow < 0 {
+		return
+	}
+	if k.win.count(minute) >= k.thr {
 		k.fired = true
+		k.hourFired = hourStart
+	}
+	if k.hourCount(hourStart) >= k.hthr {
+		k.hourFired = hourStart
 	}
 }
 
@@ -587,13 +624,13 @@ func (k *keyDet) hourCount(hs int64) uint32 {
 }
 
 // ceiling returns the most events the key usually has in five minutes at
-// hour of week how, and the count that makes a rate_high. The ceiling is the
-// highest five-minute peak learnt in the hour and the hours either side,
-// that week day and every day of the same kind (weekday or weekend); for a
-// key that was busy at all hours of the day (internet noise, steady jobs)
-// it is its highest peak at any hour, since when its bursts come says
-// nothing.
-func ceiling(s *Series, how int, cov *[HoursPerWeek]uint16) (ceil, thr uint32) {
+// hour of week how, and the count that makes a rate_high; and the same for
+// the whole hour. The ceiling is the highest five-minute peak (the highest
+// hour) learnt in the hour and the hours either side, that week day and
+// every day of the same kind (weekday or weekend); for a key that was busy
+// at all hours of the day (internet noise, steady jobs) it is its highest
+// at any hour, since when its bursts come says nothing.
+func ceiling(s *Series, how int, cov *[HoursPerWeek]uint16) (ceil, thr, hceil, hthr uint32) {
 	if s != nil {
 		hod, dt := how%24, dayType(how)
 		sameKind := false
@@ -609,14 +646,16 @@ func ceiling(s *Series, how int, cov *[HoursPerWeek]uint16) (ceil, thr uint32) {
 			for dh := -1; dh <= 1; dh++ {
 				if h := s.hour((day*24 + hod + dh + HoursPerWeek) % HoursPerWeek); h != nil {
 					ceil = max(ceil, h.Peak)
+					hceil = max(hceil, h.Max)
 				}
 			}
 		}
 		var hods [24]bool
 		spread := 0
-		var top uint32
+		var top, htop uint32
 		for _, h := range s.Hours {
 			top = max(top, h.Peak)
+			htop = max(htop, h.Max)
 			if !hods[h.How%24] {
 				hods[h.How%24] = true
 				spread++
@@ -624,23 +663,28 @@ func ceiling(s *Series, how int, cov *[HoursPerWeek]uint16) (ceil, thr uint32) {
 		}
 		if spread >= 18 {
 			ceil = max(ceil, top)
+			hceil = max(hceil, htop)
 		}
 	}
-	return ceil, max(minBurst, 2*ceil+burstSlack)
+	return ceil, max(minBurst, 2*ceil+burstSlack), hceil, max(minHourBurst, 2*hceil+hourSlack)
 }
 
-func (d *Detector) rateHigh(hd *hostDet, k *keyDet, c uint32, how int) event.Deviation {
+func (d *Detector) rateHigh(hd *hostDet, k *keyDet, c uint32, how int, hour bool) event.Deviation {
+	ceil, span := k.ceil, " in 5 min"
+	if hour {
+		ceil, span = k.hceil, " in an hour"
+	}
 	expected := "0"
-	if k.ceil > 0 {
-		expected = "0–" + strconv.FormatUint(uint64(k.ceil), 10)
+	if ceil > 0 {
+		expected = "0–" + strconv.FormatUint(uint64(ceil), 10)
 	}
 	return event.Deviation{
 		Kind:     KindRateHigh,
 		Key:      hd.name + " " + d.keyText(k.key),
-		Expected: expected + " in 5 min",
-		Observed: strconv.FormatUint(uint64(c), 10) + " in 5 min",
-		Score:    round2(float64(c) / float64(max(k.ceil, 1))),
-		Reason:   d.keyWhat(k.key, hd.name) + ": " + strconv.FormatUint(uint64(c), 10) + " in 5 min; usual for " + howName(how) + " is " + expected,
+		Expected: expected + span,
+		Observed: strconv.FormatUint(uint64(c), 10) + span,
+		Score:    round2(float64(c) / float64(max(ceil, 1))),
+		Reason:   d.keyWhat(k.key, hd.name) + ": " + strconv.FormatUint(uint64(c), 10) + span + "; usual for " + howName(how) + " is " + expected,
 	}
 }
 
