@@ -55,8 +55,8 @@ const (
 	// history had a template seen only once for every newTemplateDays
 	// days of it.
 	newTemplateDays = 5
-	// newTemplateQuiet is how long, in seconds, further new templates of
-	// an app on a host are part of the new_template finding already made.
+	// newTemplateQuiet is how long, in seconds, new templates on a host
+	// are part of the finding the host last had.
 	newTemplateQuiet = 600
 	// Silence needs a gap longer than quietFactor times the longest gap
 	// learnt at those hours, and at least minSilence.
@@ -75,6 +75,9 @@ const (
 	// estimate it (values seen once, over all), is at most maxUnseen: a
 	// set still growing says a new value is nothing new.
 	maxUnseen = 0.05
+	// ... and when fewer than maxRecent of them (networks, for addresses)
+	// were first seen in the second half of the history.
+	maxRecent = 2
 	// out_of_hours needs no activity within oddBand hours of the hour, in
 	// an idle stretch of the day at least minIdle hours long, or
 	// minIdleSparse for a user whose hours are still filling in.
@@ -151,6 +154,10 @@ type Detector struct {
 	judgedHosts, seenJudged int
 	expectAll               bool
 
+	// mid is the middle of the history: values first seen after it are
+	// recent.
+	mid int64
+
 	now       int64 // the event-time clock, Unix seconds
 	lastCheck int64 // the minute of the last silence check
 	openHour  int64 // start of the hour being counted for rate_low
@@ -176,9 +183,9 @@ type hostDet struct {
 	cats       map[string]*keyDet
 	tpls       map[string]*keyDet
 	quiet      quietWatch
-	// newTplUntil is, per app, until when further new templates are part
-	// of the new_template finding already made.
-	newTplUntil map[string]int64
+	// foldUntil is until when a new template on the host is part of the
+	// finding the host last had.
+	foldUntil int64
 	// burstUntil is the minute until which a rate_high of the host is
 	// part of the burst already reported.
 	burstUntil int64
@@ -318,6 +325,7 @@ func (d *Detector) load(b *Baseline) {
 	d.users = make(map[string]*userDet)
 	d.fired = make(map[string]struct{})
 	d.novel = novelty(b)
+	d.mid = b.Start.Unix() + (b.End.Unix()-b.Start.Unix())/2
 	d.judgedHosts, d.seenJudged, d.expectAll = 0, 0, false
 	for _, h := range b.Hosts {
 		if judged(&h.Quiet, h.Events, h.First, h.Last) != nil {
@@ -406,7 +414,7 @@ func (d *Detector) event(e *event.Event) {
 	} else {
 		d.advance(t)
 	}
-	m := d.miner.MineKnown(e.App, e.Message, e.Fields["user"], e.Fields["target_user"])
+	m := d.miner.MineEvent(e.App, e.Message, e.Fields["command"], e.Fields["user"], e.Fields["target_user"])
 	e.Template = m.ID
 
 	d.source(e.Source, t).quiet.saw(t)
@@ -504,28 +512,27 @@ func (d *Detector) event(e *event.Event) {
 	d.values(e, hd, t, how)
 }
 
-// newTemplate reports a template the baseline does not know for the
-// event's app on its host's group, unless the group is new altogether (a
-// new host says so), new templates were routine for the app, or the app
-// had one reported on the host in the last ten minutes (a new program or
-// an install says many new things at once, and one line about it is
-// enough for a person to look).
+// newTemplate reports a template of the event's app that the baseline
+// never saw, on any host, unless the host's group is new altogether (a new
+// host says so), new templates were routine for the app on the group, or
+// the host had a finding of any kind in the last ten minutes (a new
+// program, an install or an intruder says many new things at once, and
+// one line about it is enough for a person to look).
 func (d *Detector) newTemplate(e *event.Event, hd *hostDet, m template.Match, t int64) {
 	if m.Overflow || !hd.groupKnown || d.novel[hd.group+"\x00"+e.App] {
 		return
 	}
-	if tpl := d.b.Templates[m.ID]; tpl != nil && slices.Contains(tpl.Groups, hd.group) {
+	// A template the baseline saw on any host group is a known kind of
+	// event: a mistyped sudo password on a host that never had one is
+	// news for its category's rate, not a new kind of message.
+	if d.b.Templates[m.ID] != nil {
 		return
 	}
-	if d.once("tpl\x00"+hd.group+"\x00"+m.ID) && t >= hd.newTplUntil[e.App] {
-		if hd.newTplUntil == nil {
-			hd.newTplUntil = make(map[string]int64)
-		}
-		hd.newTplUntil[e.App] = t + newTemplateQuiet
+	if d.once("tpl\x00"+hd.group+"\x00"+m.ID) && t >= hd.foldUntil {
 		d.add(e, event.Deviation{
 			Kind:     KindNewTemplate,
 			Key:      e.App + " " + m.Template,
-			Expected: "templates of " + e.App + " seen on " + hd.group + " hosts",
+			Expected: "templates of " + e.App + " in the baseline",
 			Observed: m.Template,
 			Score:    1,
 			Reason:   "new kind of " + e.App + " message on " + hd.name + ": '" + clip(m.Template, 60) + "'",
@@ -576,6 +583,9 @@ func novelty(b *Baseline) map[string]bool {
 func (d *Detector) add(e *event.Event, dev event.Deviation) {
 	e.Deviations = append(e.Deviations, dev)
 	d.findings.Add(1)
+	if hd := d.hosts[e.Host]; hd != nil {
+		hd.foldUntil = max(hd.foldUntil, e.Time.Unix()+newTemplateQuiet)
+	}
 }
 
 // once reports whether key is reported for the first time.
@@ -780,18 +790,33 @@ func (d *Detector) values(e *event.Event, hd *hostDet, t int64, how int) {
 		}
 		return
 	}
-	if ip := e.Fields["src_ip"]; login && ip != "" && len(u.Addrs) > 0 && len(u.Addrs) < DefaultCaps.AddrsPerUser && settled(u.Addrs) {
-		if _, ok := u.Addrs[ip]; !ok && !nearKnown(ip, u.Addrs) && d.once("addr\x00"+name+"\x00"+ip) {
+	// A user's addresses and hours are judged against what the user did
+	// through the same app, when the baseline has that; else against all.
+	ua := u.Apps[e.App]
+	addrs, usual := u.Addrs, "usual: "
+	if ua != nil && len(ua.Addrs) > 0 {
+		addrs, usual = ua.Addrs, "usual over "+e.App+": "
+	}
+	// The app's addresses say whether the user keeps to a few; any address
+	// the user came from before, through any app, is not new, nor is one
+	// in a network where the user moved between addresses.
+	if ip := e.Fields["src_ip"]; login && ip != "" && len(addrs) > 0 && len(addrs) < DefaultCaps.AddrsPerUser {
+		_, ok := addrs[ip]
+		if !ok {
+			_, ok = u.Addrs[ip]
+		}
+		if !ok && d.settledAddrs(addrs) && !nearKnown(ip, u.Addrs) && d.once("addr\x00"+name+"\x00"+ip) {
 			d.add(e, event.Deviation{
 				Kind: KindNewValue, Key: "addr:" + name + "@" + ip,
-				Expected: addrList(u.Addrs), Observed: ip, Score: 1,
-				Reason: name + " logged in to " + hd.name + " from " + ip + " for the first time; usual: " + addrList(u.Addrs),
+				Expected: addrList(addrs), Observed: ip, Score: 1,
+				Reason: name + " logged in to " + hd.name + " from " + ip + " for the first time; " + usual + addrList(addrs),
 			})
 		}
 	}
-	if cmd := e.Fields["command"]; priv && cmd != "" && len(u.Sudo) < DefaultCaps.SudoPerUser && settled(u.Sudo) {
+	if cmd := e.Fields["command"]; priv && cmd != "" && len(u.Sudo) < DefaultCaps.SudoPerUser {
 		ck := CommandKey(cmd)
-		if _, ok := u.Sudo[ck]; !ok && d.once("sudo\x00"+name+"\x00"+ck) {
+		if _, ok := u.Sudo[ck]; !ok && settled(u.Sudo) && d.recent(u.Sudo, func(k string) string { return k }) < maxRecent &&
+			d.once("sudo\x00"+name+"\x00"+ck) {
 			d.add(e, event.Deviation{
 				Kind: KindNewValue, Key: "sudo:" + name + ":" + ck,
 				Expected: strconv.Itoa(len(u.Sudo)) + " commands seen", Observed: ck, Score: 1,
@@ -799,16 +824,20 @@ func (d *Detector) values(e *event.Event, hd *hostDet, t int64, how int) {
 			})
 		}
 	}
-	d.outOfHours(e, hd, name, u, t, how, login)
+	active := &u.Active
+	if ua != nil && sum(&ua.Active) >= minActive {
+		active = &ua.Active
+	}
+	d.outOfHours(e, hd, name, active, t, how, login)
 }
 
 // outOfHours flags a login or privileged command at an hour of the day at
 // which the user was never active (oddBand hours either side count: people
 // start early and stay late), or at a weekend when the user never was.
-func (d *Detector) outOfHours(e *event.Event, hd *hostDet, name string, u *User, t int64, how int, login bool) {
+func (d *Detector) outOfHours(e *event.Event, hd *hostDet, name string, active *[HoursPerWeek]uint16, t int64, how int, login bool) {
 	var total, band, weekend uint32
 	var byHod [24]uint32
-	for h, n := range u.Active {
+	for h, n := range active {
 		total += uint32(n)
 		byHod[h%24] += uint32(n)
 		if dayType(h) == 1 {
@@ -891,6 +920,59 @@ func (d *Detector) outOfHours(e *event.Event, hd *hostDet, name string, u *User,
 	})
 }
 
+func sum(a *[HoursPerWeek]uint16) (n uint32) {
+	for _, v := range a {
+		n += uint32(v)
+	}
+	return n
+}
+
+// settledAddrs reports whether a user's addresses have stopped growing:
+// settled by sightings, and fewer than maxRecent networks (/24, /64) new
+// in the second half of the history. A phone's mail client logs in many
+// times from each new address, so sightings alone call a set settled that
+// gains a network a day.
+func (d *Detector) settledAddrs(m map[string]Seen) bool {
+	return settled(m) && d.recent(m, network) < maxRecent
+}
+
+// recent counts the groups of values in m (by group) first seen in the
+// second half of the history.
+func (d *Detector) recent(m map[string]Seen, group func(string) string) int {
+	first := make(map[string]int64, len(m))
+	for v, s := range m {
+		g := group(v)
+		if f, ok := first[g]; !ok || s.First < f {
+			first[g] = s.First
+		}
+	}
+	n := 0
+	for _, f := range first {
+		if f >= d.mid {
+			n++
+		}
+	}
+	return n
+}
+
+// network returns the /24 (IPv4) or /64 (IPv6) an address is in, or the
+// value itself when it is not an address.
+func network(v string) string {
+	a, err := netip.ParseAddr(v)
+	if err != nil {
+		return v
+	}
+	bits := 24
+	if a.Is6() && !a.Is4In6() {
+		bits = 64
+	}
+	p, err := a.Prefix(bits)
+	if err != nil {
+		return v
+	}
+	return p.String()
+}
+
 // settled reports whether a set of values has stopped growing: the
 // values seen once are at most maxUnseen of all sightings.
 func settled(m map[string]Seen) bool {
@@ -947,10 +1029,9 @@ func activeHours(byHod [24]uint32) string {
 	return s
 }
 
-// nearKnown reports whether ip is in a /24 (IPv4) or /64 (IPv6) where the
-// user has come from at least two addresses before: a new lease from a pool
-// the user is seen moving around in is not news. One address in the network
-// is not a pool: a neighbour of the only address a user ever used is.
+// nearKnown reports whether ip is in the same /24 (IPv4) or /64 (IPv6) as an
+// address the user came from before: a new lease on a known network is not
+// news.
 func nearKnown(ip string, known map[string]Seen) bool {
 	a, err := netip.ParseAddr(ip)
 	if err != nil {
@@ -964,12 +1045,9 @@ func nearKnown(ip string, known map[string]Seen) bool {
 	if err != nil {
 		return false
 	}
-	n := 0
 	for k := range known {
 		if b, err := netip.ParseAddr(k); err == nil && p.Contains(b) {
-			if n++; n == 2 {
-				return true
-			}
+			return true
 		}
 	}
 	return false

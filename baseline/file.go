@@ -163,6 +163,16 @@ func (b *Baseline) init() {
 		if u.Sudo == nil {
 			u.Sudo = make(map[string]Seen)
 		}
+		if u.Apps == nil {
+			u.Apps = make(map[string]*UserApp)
+		}
+		for app, ua := range u.Apps {
+			if ua == nil {
+				delete(u.Apps, app)
+			} else if ua.Addrs == nil {
+				ua.Addrs = make(map[string]Seen)
+			}
+		}
 	}
 }
 

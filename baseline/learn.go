@@ -126,6 +126,9 @@ func NewLearner(loc *time.Location, caps Caps) *Learner {
 	if caps == (Caps{}) {
 		caps = DefaultCaps
 	}
+	if caps.AppsPerUser == 0 {
+		caps.AppsPerUser = DefaultCaps.AppsPerUser
+	}
 	l := &Learner{
 		caps:   caps,
 		clk:    newClock(loc),
@@ -164,7 +167,7 @@ func (l *Learner) Add(e *event.Event) {
 	if !learnable(e) {
 		return
 	}
-	m := l.miner.MineKnown(e.App, e.Message, e.Fields["user"], e.Fields["target_user"])
+	m := l.miner.MineEvent(e.App, e.Message, e.Fields["command"], e.Fields["user"], e.Fields["target_user"])
 	e.Template = m.ID
 	if m.Generalised {
 		l.rekey(m.PreviousID, m.ID)
@@ -263,10 +266,17 @@ func (l *Learner) add(e *event.Event, tpl string) {
 			if u.Active[how] < ^uint16(0) {
 				u.Active[how]++
 			}
+			ua := l.userApp(u, e.App)
+			if ua != nil && ua.Active[how] < ^uint16(0) {
+				ua.Active[how]++
+			}
 			if login {
 				u.Logins++
 				if ip := e.Fields["src_ip"]; ip != "" {
 					addSeen(u.Addrs, ip, t, l.caps.AddrsPerUser, &b.Dropped.Addrs)
+					if ua != nil {
+						addSeen(ua.Addrs, ip, t, l.caps.AddrsPerUser, &b.Dropped.Addrs)
+					}
 				}
 				addSeen(u.Hosts, e.Host, t, l.caps.HostsPerUser, &b.Dropped.Hosts)
 			}
@@ -353,10 +363,26 @@ func (l *Learner) user(name string) *User {
 			l.b.Dropped.Users++
 			return nil
 		}
-		u = &User{Addrs: make(map[string]Seen), Sudo: make(map[string]Seen), Hosts: make(map[string]Seen)}
+		u = &User{Addrs: make(map[string]Seen), Sudo: make(map[string]Seen), Hosts: make(map[string]Seen),
+			Apps: make(map[string]*UserApp)}
 		l.b.Users[strings.Clone(name)] = u
 	}
 	return u
+}
+
+// userApp returns what u did through app, or nil when u is at its cap of
+// apps.
+func (l *Learner) userApp(u *User, app string) *UserApp {
+	ua := u.Apps[app]
+	if ua == nil {
+		if len(u.Apps) >= l.caps.AppsPerUser {
+			l.b.Dropped.UserApps++
+			return nil
+		}
+		ua = &UserApp{Addrs: make(map[string]Seen)}
+		u.Apps[strings.Clone(app)] = ua
+	}
+	return ua
 }
 
 // rekey moves what was counted under a template's old ID to its new one,

@@ -24,7 +24,7 @@ import (
 )
 
 // Version is the baseline file format this package writes and reads.
-const Version = 1
+const Version = 2
 
 // Baseline is what normal looked like over a span of history.
 type Baseline struct {
@@ -107,6 +107,17 @@ type User struct {
 	Addrs map[string]Seen
 	Sudo  map[string]Seen
 	Hosts map[string]Seen
+	// Apps keeps the hours and addresses again per app the user came in
+	// or used privilege through (sshd, sudo, dovecot): a phone's mail
+	// client logging in around the clock from anywhere says nothing of
+	// when or from where the user logs in over ssh.
+	Apps map[string]*UserApp
+}
+
+// UserApp is what a User did through one app.
+type UserApp struct {
+	Active [HoursPerWeek]uint16
+	Addrs  map[string]Seen
 }
 
 // Source is one place events came from.
@@ -121,6 +132,7 @@ type Source struct {
 // Dropped counts what caps kept out of a Baseline.
 type Dropped struct {
 	Hosts, Users, Addrs, Sudo, Packages, Accounts, Units, Apps, Sources, TemplateSeries uint64
+	UserApps                                                                            uint64
 	// TemplateOverflow counts events given an app's overflow template
 	// because the app had too many templates.
 	TemplateOverflow uint64
@@ -130,12 +142,14 @@ type Dropped struct {
 type Caps struct {
 	Hosts, Users, AddrsPerUser, SudoPerUser, HostsPerUser, Packages int
 	UnitsPerHost, AppsPerHost, TemplatesPerHost, Sources            int
+	AppsPerUser                                                     int
 }
 
 // DefaultCaps keep a baseline of a busy fleet to a few megabytes.
 var DefaultCaps = Caps{
 	Hosts: 2000, Users: 10000, AddrsPerUser: 64, SudoPerUser: 128, HostsPerUser: 256,
 	Packages: 20000, UnitsPerHost: 2000, AppsPerHost: 1000, TemplatesPerHost: 3000, Sources: 1000,
+	AppsPerUser: 16,
 }
 
 const maxSourceHosts = 16

@@ -111,6 +111,7 @@ func WriteSummary(w io.Writer, b *Baseline, opts SummaryOptions) error {
 			{d.Hosts, "hosts"}, {d.Users, "users"}, {d.Addrs, "user addresses"}, {d.Sudo, "sudo commands"},
 			{d.Packages, "packages"}, {d.Units, "units"}, {d.Apps, "apps"}, {d.Sources, "sources"},
 			{d.TemplateSeries, "template counts per host"}, {d.TemplateOverflow, "events of apps with too many templates"},
+			{d.UserApps, "apps per user (hours and addresses of those apps count for the user as a whole only)"},
 		} {
 			if c.n > 0 {
 				p.f("  %s: %d\n", c.what, c.n)

@@ -411,7 +411,7 @@ func (p *Pipeline) decodeBatch(dec *decode.Decoder, b *sources.Batch, cache *rul
 		if miner != nil && e.Format != "notice" {
 			// Users the decoder or the rules found are variables, not words
 			// of the template.
-			e.Template = miner.MineKnown(e.App, e.Message, e.Fields["user"], e.Fields["target_user"]).ID
+			e.Template = miner.MineEvent(e.App, e.Message, e.Fields["command"], e.Fields["user"], e.Fields["target_user"]).ID
 		}
 		if p.opts.Filter != nil && p.opts.Detect == nil && !p.opts.Filter.Match(e) {
 			evs = evs[:len(evs)-1]

@@ -20,6 +20,7 @@ const (
 	PlaceID    = "<ID>"    // long random-looking runs of letters and digits
 	PlaceURL   = "<URL>"   // https://example.com/x
 	PlaceUser  = "<USER>"  // a user name the caller knew (MineKnown)
+	PlaceCmd   = "<CMD>"   // a command line the caller knew (MineEvent)
 	PlaceLong  = "<LONG>"  // a token longer than maxTokenBytes after masking
 	PlaceTail  = "<TAIL>"  // what follows the first MaxTokens-1 tokens
 	PlaceTime  = "<TIME>"  // a month name in a date (Nov 17, 17/Nov/2026:14:51:40)
@@ -61,6 +62,7 @@ type masker struct {
 	toks      []span
 	maxTokens int
 	known     []string
+	cmd       string
 
 	// State of the token being written.
 	tokStart int
@@ -229,8 +231,8 @@ func lastToken(msg string, i int) bool {
 // start of the message or after a byte that is not a letter or digit). It
 // returns the placeholder and how many bytes it covers, or 0.
 func (k *masker) recognize(msg string, i int) (string, int) {
-	if n := k.knownAt(msg, i); n > 0 {
-		return PlaceUser, n
+	if ph, n := k.knownAt(msg, i); n > 0 {
+		return ph, n
 	}
 	c := msg[i]
 	switch {
@@ -300,24 +302,27 @@ func scanRun(msg string, i int) run {
 	return r
 }
 
-// knownAt returns the length of a known value that stands at msg[i] as a
-// whole word, or 0.
-func (k *masker) knownAt(msg string, i int) int {
+// knownAt returns the placeholder and length of a known value (the
+// command line, a user name) that stands at msg[i] as a whole word, or 0.
+func (k *masker) knownAt(msg string, i int) (string, int) {
+	if v := k.cmd; v != "" && strings.HasPrefix(msg[i:], v) && nameEnds(msg, i+len(v)) {
+		return PlaceCmd, len(v)
+	}
 	for _, v := range k.known {
 		if v != "" && strings.HasPrefix(msg[i:], v) && nameEnds(msg, i+len(v)) {
-			return len(v)
+			return PlaceUser, len(v)
 		}
 	}
-	return 0
+	return "", 0
 }
 
 // recognizeWord tries the placeholders that start with the run of letters
 // and digits r at msg[i] and may reach past it (known values, addresses,
 // host names, e-mail addresses, URLs, durations, 0x numbers).
 func (k *masker) recognizeWord(msg string, i int, r run) (string, int) {
-	if len(k.known) > 0 {
-		if n := k.knownAt(msg, i); n > 0 {
-			return PlaceUser, n
+	if len(k.known) > 0 || k.cmd != "" {
+		if ph, n := k.knownAt(msg, i); n > 0 {
+			return ph, n
 		}
 	}
 	n, j := len(msg), r.end

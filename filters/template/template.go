@@ -25,7 +25,8 @@
 //     Apache samples no template ever generalises);
 //   - user names, the main source of generalisation in security logs, are
 //     masked: the word after "user" ("Invalid user admin"), and with
-//     MineKnown the values a decoder or a rule already found;
+//     MineKnown the values a decoder or a rule already found; MineEvent
+//     masks a known command line whole, whatever its arguments;
 //   - Seed loads the templates of an earlier run (a baseline), so a known
 //     shape has its settled ID from the first line, and Lookup maps an ID a
 //     template had before it generalised to the current one.
@@ -215,17 +216,24 @@ func New(opts Options) *Miner {
 // Mine allocates nothing when the message's masked form has been seen
 // before. The Match's strings stay valid after later calls.
 func (m *Miner) Mine(app, message string) Match {
-	return m.mine(app, message, nil)
+	return m.mine(app, message, "", nil)
 }
 
 // MineKnown is Mine with values the caller knows to be variable (the user
 // names a decoder found, say): where one stands as a whole word in message
 // it is masked as <USER>.
 func (m *Miner) MineKnown(app, message string, known ...string) Match {
-	return m.mine(app, message, known)
+	return m.mine(app, message, "", known)
 }
 
-func (m *Miner) mine(app, message string, known []string) Match {
+// MineEvent is MineKnown with the command line a rule found too (sudo's
+// COMMAND=): where it stands whole in message it is one <CMD>, so a
+// command's arguments neither split the template nor widen it.
+func (m *Miner) MineEvent(app, message, command string, known ...string) Match {
+	return m.mine(app, message, command, known)
+}
+
+func (m *Miner) mine(app, message, command string, known []string) Match {
 	m.messages++
 	a := m.app(app)
 	// The cache key is the app, a NUL and the masked tokens.
@@ -233,9 +241,10 @@ func (m *Miner) mine(app, message string, known []string) Match {
 	mk.buf = append(append(mk.buf[:0], a.name...), 0)
 	// Copied, so the caller's variadic slice stays on its stack.
 	mk.known = append(mk.known[:0], known...)
+	mk.cmd = command
 	mk.run(message)
 	clear(mk.known)
-	mk.known = mk.known[:0]
+	mk.known, mk.cmd = mk.known[:0], ""
 	key := mk.buf
 	if c := m.cache[string(key)]; c != nil {
 		c.count++

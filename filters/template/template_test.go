@@ -145,6 +145,31 @@ func TestKnownValues(t *testing.T) {
 	}
 }
 
+func TestKnownCommand(t *testing.T) {
+	m := New(Options{})
+	line := func(user, cmd string) Match {
+		return m.MineEvent("sudo", user+" : TTY=pts/0 ; PWD=/home/"+user+" ; USER=root ; COMMAND="+cmd, cmd, user, "root")
+	}
+	a := line("alice", "/usr/bin/systemctl restart nginx")
+	b := line("bob", "/usr/bin/journalctl -u orders-api --since today -n 200")
+	c := line("carol", "/bin/bash")
+	want := "<USER> : TTY=pts/<NUM> ; PWD=<PATH> ; USER=<USER> ; COMMAND=<CMD>"
+	for _, x := range []Match{a, b, c} {
+		if x.ID != a.ID || x.Generalised || x.Template != want {
+			t.Errorf("%+v, want ID %s and %q", x, a.ID, want)
+		}
+	}
+	// A command that does not stand whole in the message is not masked.
+	if d := m.MineEvent("sudo", "alice : COMMAND=/bin/lsblk", "/bin/ls"); strings.Contains(d.Template, PlaceCmd) {
+		t.Errorf("part of a token masked: %q", d.Template)
+	}
+	msg, cmd := "alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/bash", "/bin/bash"
+	allocs := testing.AllocsPerRun(100, func() { m.MineEvent("sudo", msg, cmd, "alice", "root") })
+	if allocs != 0 {
+		t.Errorf("%v allocations per warm MineEvent", allocs)
+	}
+}
+
 func TestSeed(t *testing.T) {
 	m := New(Options{})
 	id := m.Seed("sshd", "Invalid  user <*> from <IP>")
