@@ -273,6 +273,19 @@ func TestNormalDaysAreQuiet(t *testing.T) {
 	}
 }
 
+// bruteForce returns n failed root logins on db1 from one address, every
+// apart, from 15:00 of a day on.
+func bruteForce(n int, every time.Duration) func(day time.Time) []event.Event {
+	return func(day time.Time) []event.Event {
+		var evs []event.Event
+		for i := range n {
+			evs = append(evs, ev(day.Add(15*time.Hour+time.Duration(i)*every), "db1", "sshd",
+				fmt.Sprintf("Failed password for root from 203.0.113.7 port %d ssh2", 40000+i), "auth.failure", "user", "root", "src_ip", "203.0.113.7"))
+		}
+		return evs
+	}
+}
+
 func TestIncidents(t *testing.T) {
 	b := learnt(t)
 	day := monday.AddDate(0, 0, 15) // a Tuesday
@@ -284,22 +297,10 @@ func TestIncidents(t *testing.T) {
 		kind   string
 		reason string
 	}{
-		{"brute force on a host that never sees failed logins", func(day time.Time) []event.Event {
-			var evs []event.Event
-			for i := range 60 {
-				evs = append(evs, ev(day.Add(15*time.Hour+time.Duration(i)*4*time.Second), "db1", "sshd",
-					fmt.Sprintf("Failed password for root from 203.0.113.7 port %d ssh2", 40000+i), "auth.failure", "user", "root", "src_ip", "203.0.113.7"))
-			}
-			return evs
-		}, "db1", KindRateHigh, "10 in 5 min; usual for Tue 15:00 is 0"},
-		{"a slow brute force, never ten in five minutes", func(day time.Time) []event.Event {
-			var evs []event.Event
-			for i := range 100 {
-				evs = append(evs, ev(day.Add(15*time.Hour+time.Duration(i)*50*time.Second), "db1", "sshd",
-					fmt.Sprintf("Failed password for root from 203.0.113.7 port %d ssh2", 40000+i), "auth.failure", "user", "root", "src_ip", "203.0.113.7"))
-			}
-			return evs
-		}, "db1", KindRateHigh, "30 in an hour; usual for Tue 15:00 is 0"},
+		{"brute force on a host that never sees failed logins", bruteForce(60, 4*time.Second),
+			"db1", KindRateHigh, "10 in 5 min; usual for Tue 15:00 is 0"},
+		{"a slow brute force, never ten in five minutes", bruteForce(100, 50*time.Second),
+			"db1", KindRateHigh, "30 in an hour; usual for Tue 15:00 is 0"},
 		{"new kind of message", func(day time.Time) []event.Event {
 			return []event.Event{ev(day.Add(15*time.Hour), "db1", "sshd", "Failed password for root from 203.0.113.7 port 4 ssh2", "auth.failure", "user", "root")}
 		}, "db1", KindNewTemplate, "new kind of sshd message on db1"},

@@ -958,19 +958,24 @@ func (d *Detector) recent(m map[string]Seen, group func(string) string) int {
 // network returns the /24 (IPv4) or /64 (IPv6) an address is in, or the
 // value itself when it is not an address.
 func network(v string) string {
-	a, err := netip.ParseAddr(v)
+	if p, ok := netOf(v); ok {
+		return p.String()
+	}
+	return v
+}
+
+// netOf returns the /24 (IPv4) or /64 (IPv6) of an address.
+func netOf(ip string) (netip.Prefix, bool) {
+	a, err := netip.ParseAddr(ip)
 	if err != nil {
-		return v
+		return netip.Prefix{}, false
 	}
 	bits := 24
 	if a.Is6() && !a.Is4In6() {
 		bits = 64
 	}
 	p, err := a.Prefix(bits)
-	if err != nil {
-		return v
-	}
-	return p.String()
+	return p, err == nil
 }
 
 // settled reports whether a set of values has stopped growing: the
@@ -1033,16 +1038,8 @@ func activeHours(byHod [24]uint32) string {
 // address the user came from before: a new lease on a known network is not
 // news.
 func nearKnown(ip string, known map[string]Seen) bool {
-	a, err := netip.ParseAddr(ip)
-	if err != nil {
-		return false
-	}
-	bits := 24
-	if a.Is6() && !a.Is4In6() {
-		bits = 64
-	}
-	p, err := a.Prefix(bits)
-	if err != nil {
+	p, ok := netOf(ip)
+	if !ok {
 		return false
 	}
 	for k := range known {

@@ -87,8 +87,9 @@ const (
 	defaultDay   = 2
 )
 
-// withDefaults fills in the zero fields of c.
-func (c Config) withDefaults() Config {
+// WithDefaults returns c with its zero fields filled in and Start moved to
+// local midnight, as every generator of this contract reads it.
+func (c Config) WithDefaults() Config {
 	if c.Zone == nil {
 		c.Zone = time.UTC
 	}
@@ -111,7 +112,7 @@ func (c Config) withDefaults() Config {
 // draws from its own random stream. The default scenario (about half a
 // million lines) takes about half a second on two cores.
 func Generate(cfg Config) *Scenario {
-	cfg = cfg.withDefaults()
+	cfg = cfg.WithDefaults()
 	ndays := cfg.LearnDays + cfg.TestDays
 	days := make([]day, ndays)
 	for i := range days {

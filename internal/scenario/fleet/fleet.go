@@ -26,32 +26,6 @@ import (
 	"github.com/vigil-sec/vigil/internal/scenario"
 )
 
-// The first day of the default scenario, a Monday, as in scenario.
-const (
-	defaultYear  = 2026
-	defaultMonth = time.November
-	defaultDay   = 2
-)
-
-// withDefaults fills in the zero fields of c the way scenario does.
-func withDefaults(c scenario.Config) scenario.Config {
-	if c.Zone == nil {
-		c.Zone = time.UTC
-	}
-	if c.Start.IsZero() {
-		c.Start = time.Date(defaultYear, defaultMonth, defaultDay, 0, 0, 0, 0, c.Zone)
-	}
-	y, m, d := c.Start.In(c.Zone).Date()
-	c.Start = time.Date(y, m, d, 0, 0, 0, 0, c.Zone)
-	if c.LearnDays <= 0 {
-		c.LearnDays = 14
-	}
-	if c.TestDays <= 0 {
-		c.TestDays = 2
-	}
-	return c
-}
-
 // Generate builds the scenario cfg describes. The same Config always
 // gives the same lines, however many CPUs share the work.
 func Generate(cfg scenario.Config) *scenario.Scenario {
@@ -64,7 +38,7 @@ func Generate(cfg scenario.Config) *scenario.Scenario {
 // silent host's last line. (scenario.Scenario keeps its own evidence in
 // an unexported field, which this package cannot fill.)
 func GenerateWithEvidence(cfg scenario.Config) (*scenario.Scenario, map[string][]scenario.Line) {
-	cfg = withDefaults(cfg)
+	cfg = cfg.WithDefaults()
 	ndays := cfg.LearnDays + cfg.TestDays
 	days := make([]day, ndays)
 	for i := range days {
