@@ -209,15 +209,19 @@ var monday = time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
 
 // learntFile is two weeks of history learnt once, in the file format.
 var learntFile = sync.OnceValues(func() ([]byte, error) {
+	var buf bytes.Buffer
+	err := Write(&buf, learnFrom(history(monday, 14, 1)))
+	return buf.Bytes(), err
+})
+
+// learnFrom learns a baseline of evs, in UTC.
+func learnFrom(evs []event.Event) *Baseline {
 	l := NewLearner(time.UTC, Caps{})
-	evs := history(monday, 14, 1)
 	for i := range evs {
 		l.Add(&evs[i])
 	}
-	var buf bytes.Buffer
-	err := Write(&buf, l.Finish())
-	return buf.Bytes(), err
-})
+	return l.Finish()
+}
 
 // learnt returns a fresh copy of the baseline of history(monday, 14, 1),
 // read through the file format as vigil uses it.
@@ -719,11 +723,7 @@ func TestHostMissingFromItsSource(t *testing.T) {
 		}
 		return evs
 	}
-	l := NewLearner(time.UTC, Caps{})
-	for _, e := range together(history(monday, 14, 1)) {
-		l.Add(&e)
-	}
-	b := l.Finish()
+	b := learnFrom(together(history(monday, 14, 1)))
 	day := monday.AddDate(0, 0, 15)
 	var web1 []event.Event
 	for _, e := range history(day, 1, 12) {
@@ -830,11 +830,7 @@ func TestHostMissingFromTheRun(t *testing.T) {
 		slices.SortStableFunc(evs, func(a, b event.Event) int { return a.Time.Compare(b.Time) })
 		return evs
 	}
-	l := NewLearner(time.UTC, Caps{})
-	for _, e := range three(history(monday, 14, 1)) {
-		l.Add(&e)
-	}
-	b := l.Finish()
+	b := learnFrom(three(history(monday, 14, 1)))
 	day := monday.AddDate(0, 0, 15)
 	today := func(hosts ...string) []event.Event {
 		var evs []event.Event
