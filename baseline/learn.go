@@ -29,10 +29,8 @@ type Learner struct {
 	miner *template.Miner
 	hosts map[string]*hostLearn
 	srcs  map[string]*sourceLearn
-	// groups are the host groups each template was seen on.
-	groups map[string]map[string]struct{}
-	last   *hostLearn
-	lastS  *sourceLearn
+	last  *hostLearn
+	lastS *sourceLearn
 }
 
 type hostLearn struct {
@@ -130,12 +128,11 @@ func NewLearner(loc *time.Location, caps Caps) *Learner {
 		caps.AppsPerUser = DefaultCaps.AppsPerUser
 	}
 	l := &Learner{
-		caps:   caps,
-		clk:    newClock(loc),
-		miner:  template.New(template.Options{}),
-		hosts:  make(map[string]*hostLearn),
-		srcs:   make(map[string]*sourceLearn),
-		groups: make(map[string]map[string]struct{}),
+		caps:  caps,
+		clk:   newClock(loc),
+		miner: template.New(template.Options{}),
+		hosts: make(map[string]*hostLearn),
+		srcs:  make(map[string]*sourceLearn),
 	}
 	l.b = &Baseline{
 		Version:   Version,
@@ -240,14 +237,6 @@ func (l *Learner) add(e *event.Event, tpl string) {
 			k.add(t, start, how)
 		} else {
 			b.Dropped.TemplateSeries++
-		}
-		g := l.groups[tpl]
-		if g == nil {
-			g = make(map[string]struct{}, 1)
-			l.groups[tpl] = g
-		}
-		if _, ok := g[h.Group]; !ok {
-			g[h.Group] = struct{}{}
 		}
 	}
 	if e.App != "" {
@@ -409,17 +398,6 @@ func (l *Learner) rekey(old, id string) {
 		}
 		hl.tpls[id] = c
 	}
-	if g := l.groups[old]; g != nil {
-		delete(l.groups, old)
-		n := l.groups[id]
-		if n == nil {
-			l.groups[id] = g
-		} else {
-			for k := range g {
-				n[k] = struct{}{}
-			}
-		}
-	}
 }
 
 // Finish returns the Baseline. The Learner must not be used after.
@@ -449,12 +427,7 @@ func (l *Learner) Finish() *Baseline {
 	}
 	for _, app := range l.miner.Apps() {
 		for _, t := range l.miner.Templates(app) {
-			tp := &Template{App: t.App, Text: t.Text, Count: t.Count}
-			for g := range l.groups[t.ID] {
-				tp.Groups = append(tp.Groups, g)
-			}
-			slices.Sort(tp.Groups)
-			b.Templates[t.ID] = tp
+			b.Templates[t.ID] = &Template{App: t.App, Text: t.Text, Count: t.Count}
 		}
 	}
 	return b

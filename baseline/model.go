@@ -74,8 +74,6 @@ func (s *Seen) add(t int64) {
 type Template struct {
 	App, Text string
 	Count     uint64
-	// Groups are the host groups (see Group) it was seen on.
-	Groups []string
 }
 
 // Host is what one host did.
