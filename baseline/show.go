@@ -62,21 +62,24 @@ func WriteSummary(w io.Writer, b *Baseline, opts SummaryOptions) error {
 	p.f("\nusers (%d)\n", len(b.Users))
 	for _, name := range sortedBy(b.Users, func(u *User) uint64 { return uint64(u.Logins) + uint64(len(u.Sudo)) }, opts.Top) {
 		u := b.Users[name]
-		var byHod [24]uint32
-		var weekend uint32
-		for h, n := range u.Active {
-			byHod[h%24] += uint32(n)
-			if dayType(h) == 1 {
-				weekend += uint32(n)
-			}
-		}
-		when := "active " + activeHours(byHod)
-		if weekend == 0 {
-			when += ", weekdays only"
-		}
-		p.f("  %-16s %5d logins, %s; last %s\n", name, u.Logins, when, time.Unix(u.Last, 0).In(loc).Format("2006-01-02 15:04"))
+		p.f("  %-16s %5d logins, %s; last %s\n", name, u.Logins, when(&u.Active), time.Unix(u.Last, 0).In(loc).Format("2006-01-02 15:04"))
 		if len(u.Addrs) > 0 {
 			p.f("  %-16s from %s\n", "", addrList(u.Addrs))
+		}
+		// Per app, when the user came in through more than one: what
+		// out_of_hours and new addresses are judged by.
+		if len(u.Apps) > 1 {
+			for _, app := range sortedBy(u.Apps, func(a *UserApp) uint64 { return uint64(sum(&a.Active)) }, 4) {
+				a := u.Apps[app]
+				line := fmt.Sprintf("%d, %s", sum(&a.Active), when(&a.Active))
+				switch n := len(a.Addrs); {
+				case n == 1:
+					line += ", 1 address"
+				case n > 1:
+					line += fmt.Sprintf(", %d addresses", n)
+				}
+				p.f("  %-16s via %s %s\n", "", clip(app, 24), line)
+			}
 		}
 		if len(u.Sudo) > 0 {
 			p.f("  %-16s sudo: %s\n", "", strings.Join(sortedBy(u.Sudo, func(s Seen) uint64 { return uint64(s.Count) }, 5), ", "))
@@ -176,4 +179,21 @@ func longestQuiet(q *Quiet, dt int) time.Duration {
 		m = max(m, g)
 	}
 	return time.Duration(m) * time.Second
+}
+
+// when says when a user was active: "active 08:00–17:59, weekdays only".
+func when(active *[HoursPerWeek]uint16) string {
+	var byHod [24]uint32
+	var weekend uint32
+	for h, n := range active {
+		byHod[h%24] += uint32(n)
+		if dayType(h) == 1 {
+			weekend += uint32(n)
+		}
+	}
+	w := "active " + activeHours(byHod)
+	if weekend == 0 {
+		w += ", weekdays only"
+	}
+	return w
 }
