@@ -541,6 +541,22 @@ func FuzzRead(f *testing.F) {
 	})
 }
 
+func TestSummaryShowsUsersPerApp(t *testing.T) {
+	var out bytes.Buffer
+	if err := WriteSummary(&out, learnt(t), SummaryOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"alice", "from 10.0.0.5",
+		"via sshd 20, active 09:00–09:59, weekdays only, 1 address",
+		"via sudo 20, active 09:00–09:59, weekdays only\n",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("no %q in\n%s", want, out.String())
+		}
+	}
+}
+
 func TestTickNoticesSilenceWhileNothingArrives(t *testing.T) {
 	b := learnt(t)
 	d := NewDetector(Options{Baseline: b})
