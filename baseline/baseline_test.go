@@ -829,6 +829,31 @@ func TestChangedAccount(t *testing.T) {
 	}
 }
 
+// TestNewTemplatesFold: a new template about the same user or app family
+// as a finding just made on the host is part of it; one about something
+// else is not.
+func TestNewTemplatesFold(t *testing.T) {
+	b := learnt(t)
+	at := monday.AddDate(0, 0, 15).Add(10 * time.Hour)
+	evs := append(history(monday.AddDate(0, 0, 15), 1, 3),
+		ev(at, "web1", "sudo", "alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/bash", "privilege.use", "user", "alice", "command", "/bin/bash"),
+		ev(at.Add(time.Second), "web1", "su", "pam_unix(su-l:session): session opened for user root by alice(uid=1000)", "privilege.use", "user", "alice", "target_user", "root"),
+		ev(at.Add(2*time.Second), "web1", "postfix/smtpd", "connect from mail.example.org[192.0.2.7]"),
+		ev(at.Add(3*time.Second), "web1", "postfix/qmgr", "4F2A1C: removed"),
+		ev(at.Add(30*time.Second), "web1", "backup-db", "pg_dump: error: connection to server failed"))
+	sortByTime(evs)
+	var got []string
+	for _, e := range detect(b, evs, 300) {
+		for _, d := range e.Deviations {
+			got = append(got, d.Kind+" "+e.App)
+		}
+	}
+	want := []string{"new_value sudo", "new_template postfix/smtpd", "new_template backup-db"}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings %q, want %q", got, want)
+	}
+}
+
 // TestHostMissingFromTheRun: once most of the baseline's hosts log in a
 // run, whatever its sources are called (today's files, not the history's),
 // a host of the baseline that never turns up goes silent; a run over one

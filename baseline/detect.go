@@ -56,7 +56,7 @@ const (
 	// days of it.
 	newTemplateDays = 5
 	// newTemplateQuiet is how long, in seconds, new templates on a host
-	// are part of the finding the host last had.
+	// are part of a finding it had about the same app family or user.
 	newTemplateQuiet = 600
 	// Silence needs a gap longer than quietFactor times the longest gap
 	// learnt at those hours, and at least minSilence.
@@ -183,9 +183,9 @@ type hostDet struct {
 	cats       map[string]*keyDet
 	tpls       map[string]*keyDet
 	quiet      quietWatch
-	// foldUntil is until when a new template on the host is part of the
-	// finding the host last had.
-	foldUntil int64
+	// foldUntil says, per app family and per user (see foldKeys), until
+	// when a new template on the host is part of a finding it had.
+	foldUntil map[string]int64
 	// burstUntil is the minute until which a rate_high of the host is
 	// part of the burst already reported.
 	burstUntil int64
@@ -515,8 +515,8 @@ func (d *Detector) event(e *event.Event) {
 // newTemplate reports a template of the event's app that the baseline
 // never saw, on any host, unless the host's group is new altogether (a new
 // host says so), new templates were routine for the app on the group, or
-// the host had a finding of any kind in the last ten minutes (a new
-// program, an install or an intruder says many new things at once, and
+// the host had a finding about the same app family or user in the last ten
+// minutes (a new program or an install says many new things at once, and
 // one line about it is enough for a person to look).
 func (d *Detector) newTemplate(e *event.Event, hd *hostDet, m template.Match, t int64) {
 	if m.Overflow || !hd.groupKnown || d.novel[hd.group+"\x00"+e.App] {
@@ -528,7 +528,7 @@ func (d *Detector) newTemplate(e *event.Event, hd *hostDet, m template.Match, t 
 	if d.b.Templates[m.ID] != nil {
 		return
 	}
-	if d.once("tpl\x00"+hd.group+"\x00"+m.ID) && t >= hd.foldUntil {
+	if d.once("tpl\x00"+hd.group+"\x00"+m.ID) && !hd.folded(e, t) {
 		d.add(e, event.Deviation{
 			Kind:     KindNewTemplate,
 			Key:      e.App + " " + m.Template,
@@ -584,8 +584,45 @@ func (d *Detector) add(e *event.Event, dev event.Deviation) {
 	e.Deviations = append(e.Deviations, dev)
 	d.findings.Add(1)
 	if hd := d.hosts[e.Host]; hd != nil {
-		hd.foldUntil = max(hd.foldUntil, e.Time.Unix()+newTemplateQuiet)
+		if hd.foldUntil == nil {
+			hd.foldUntil = make(map[string]int64)
+		}
+		until := e.Time.Unix() + newTemplateQuiet
+		for _, k := range foldKeys(e) {
+			if k != "" {
+				hd.foldUntil[k] = max(hd.foldUntil[k], until)
+			}
+		}
 	}
+}
+
+// foldKeys are what ties a new template to a finding made shortly before
+// on the same host: the app's family (postfix/smtpd and postfix/qmgr are
+// one mail message's path; fail2ban.filter and fail2ban.actions one ban)
+// and the user ("" when the event has none). A sudo of a first-time
+// command and the session it opens, a new mail path's several programs,
+// say one thing, once.
+func foldKeys(e *event.Event) [2]string {
+	fam := e.App
+	if i := strings.IndexAny(fam, "/."); i > 0 {
+		fam = fam[:i]
+	}
+	var user string
+	if u := e.Fields["user"]; u != "" {
+		user = "user:" + u
+	}
+	return [2]string{"app:" + fam, user}
+}
+
+// folded reports whether a new template in e at t is part of a finding
+// the host had in the last newTemplateQuiet seconds.
+func (hd *hostDet) folded(e *event.Event, t int64) bool {
+	for _, k := range foldKeys(e) {
+		if k != "" && t < hd.foldUntil[k] {
+			return true
+		}
+	}
+	return false
 }
 
 // once reports whether key is reported for the first time.
