@@ -840,7 +840,9 @@ func TestNewTemplatesFold(t *testing.T) {
 		ev(at.Add(time.Second), "web1", "su", "pam_unix(su-l:session): session opened for user root by alice(uid=1000)", "privilege.use", "user", "alice", "target_user", "root"),
 		ev(at.Add(2*time.Second), "web1", "postfix/smtpd", "connect from mail.example.org[192.0.2.7]"),
 		ev(at.Add(3*time.Second), "web1", "postfix/qmgr", "4F2A1C: removed"),
-		ev(at.Add(30*time.Second), "web1", "backup-db", "pg_dump: error: connection to server failed"))
+		ev(at.Add(30*time.Second), "web1", "backup-db", "pg_dump: error: connection to server failed"),
+		ev(at.Add(20*time.Minute), "web1", "sudo", "alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/sbin/postfix reload", "privilege.use", "user", "alice", "command", "/usr/sbin/postfix reload"),
+		ev(at.Add(20*time.Minute+time.Second), "web1", "postfix/postfix-script", "refreshing the Postfix mail system"))
 	sortByTime(evs)
 	var got []string
 	for _, e := range detect(b, evs, 300) {
@@ -848,9 +850,28 @@ func TestNewTemplatesFold(t *testing.T) {
 			got = append(got, d.Kind+" "+e.App)
 		}
 	}
-	want := []string{"new_value sudo", "new_template postfix/smtpd", "new_template backup-db"}
+	want := []string{"new_value sudo", "new_template postfix/smtpd", "new_template backup-db", "new_value sudo"}
 	if !slices.Equal(got, want) {
 		t.Errorf("findings %q, want %q", got, want)
+	}
+}
+
+func TestLowIsNews(t *testing.T) {
+	for _, tt := range []struct {
+		cats []string
+		want bool
+	}{
+		{[]string{"auth.failure"}, false},
+		{[]string{"security.alert"}, false},
+		{[]string{"privilege.failure", "access.denied"}, false},
+		{[]string{"maintenance"}, true},
+		{[]string{"auth.success"}, true},
+		{[]string{"account.change", "auth.failure"}, true},
+		{nil, false},
+	} {
+		if got := lowIsNews(tt.cats...); got != tt.want {
+			t.Errorf("lowIsNews(%v) = %v, want %v", tt.cats, got, tt.want)
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package baseline
 import (
 	"fmt"
 	"net/netip"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -273,6 +274,9 @@ type keyDet struct {
 	// job), so one template's bursts say little, and a surge of chatter
 	// big enough to matter shows in the total.
 	chatter bool
+	// lowNews is set for a template with a category whose drop can be
+	// news (see lowIsNews).
+	lowNews bool
 	// key names the key in findings: "tpl:ID", "cat:ID", or "" for the
 	// host's total.
 	key string
@@ -466,7 +470,7 @@ func (d *Detector) event(e *event.Event) {
 	}
 	tk := hd.tpls[m.ID]
 	if tk == nil {
-		tk = &keyDet{thrHow: -1, key: "tpl:" + m.ID, chatter: len(e.Categories) == 0}
+		tk = &keyDet{thrHow: -1, key: "tpl:" + m.ID, chatter: len(e.Categories) == 0, lowNews: lowIsNews(e.Categories...)}
 		if hd.h != nil {
 			tk.s = hd.h.Templates[m.ID]
 		}
@@ -598,20 +602,31 @@ func (d *Detector) add(e *event.Event, dev event.Deviation) {
 
 // foldKeys are what ties a new template to a finding made shortly before
 // on the same host: the app's family (postfix/smtpd and postfix/qmgr are
-// one mail message's path; fail2ban.filter and fail2ban.actions one ban)
-// and the user ("" when the event has none). A sudo of a first-time
-// command and the session it opens, a new mail path's several programs,
-// say one thing, once.
-func foldKeys(e *event.Event) [2]string {
-	fam := e.App
-	if i := strings.IndexAny(fam, "/."); i > 0 {
-		fam = fam[:i]
-	}
-	var user string
+// one mail message's path; fail2ban.filter and fail2ban.actions one ban),
+// the user, and the program a privileged command ran (sudo postfix reload,
+// then postfix's own lines); "" for what the event lacks. A sudo of a
+// first-time command and what it makes the system say, a new mail path's
+// several programs, say one thing, once.
+func foldKeys(e *event.Event) [3]string {
+	var keys [3]string
+	keys[0] = "app:" + family(e.App)
 	if u := e.Fields["user"]; u != "" {
-		user = "user:" + u
+		keys[1] = "user:" + u
 	}
-	return [2]string{"app:" + fam, user}
+	if cmd := e.Fields["command"]; cmd != "" {
+		prog, _, _ := strings.Cut(cmd, " ")
+		keys[2] = "app:" + family(path.Base(prog))
+	}
+	return keys
+}
+
+// family is an app's name up to its first / or . (postfix/smtpd:
+// postfix).
+func family(app string) string {
+	if i := strings.IndexAny(app, "/."); i > 0 {
+		return app[:i]
+	}
+	return app
 }
 
 // folded reports whether a new template in e at t is part of a finding
@@ -1267,6 +1282,24 @@ func (d *Detector) advance(t int64) {
 	}
 }
 
+// quietIsGood are the categories of failures and alerts: fewer of them
+// than usual (attackers busy elsewhere, a fault fixed) is no news.
+var quietIsGood = map[string]bool{
+	"auth.failure": true, "privilege.failure": true, "access.denied": true,
+	"security.alert": true, "service.failure": true,
+}
+
+// lowIsNews reports whether a drop in events of these categories can be
+// news for rate_low: when one of them is not a failure or alert.
+func lowIsNews(cats ...string) bool {
+	for _, c := range cats {
+		if !quietIsGood[c] {
+			return true
+		}
+	}
+	return false
+}
+
 // judgeHour reports the rate_low findings of the hour starting at hs: for
 // each host seen this run that logged in that hour, the key furthest below
 // the least count learnt for that hour of week.
@@ -1309,10 +1342,19 @@ func (d *Detector) judgeHour(hs int64, how int) {
 		}
 		consider("", &hd.h.Total, &hd.total)
 		for c, s := range hd.h.Categories {
-			consider("cat:"+c, s, hd.cats[c])
+			if lowIsNews(c) {
+				consider("cat:"+c, s, hd.cats[c])
+			}
 		}
+		// A template is judged only when its events carry a category, as
+		// for rate_high: chatter templates split one kind of traffic (a
+		// day's mix of pages or agents moves lines between them), and the
+		// host's total judges the traffic. One not seen at all in this run
+		// is left to its categories.
 		for id, s := range hd.h.Templates {
-			consider("tpl:"+id, s, hd.tpls[id])
+			if k := hd.tpls[id]; k != nil && !k.chatter && k.lowNews {
+				consider("tpl:"+id, s, k)
+			}
 		}
 		if len(lows) == 0 {
 			continue
