@@ -875,6 +875,47 @@ func TestLowIsNews(t *testing.T) {
 	}
 }
 
+// TestKeepsLearningAfterWarmUp: without a baseline file the Detector goes
+// on learning after its warm-up and detects against all it has learnt, so
+// a new nightly export is news the first night and not the nights after.
+func TestKeepsLearningAfterWarmUp(t *testing.T) {
+	d := NewDetector(Options{Warmup: 24 * time.Hour, Location: time.UTC})
+	export := func(day time.Time) []event.Event {
+		var evs []event.Event
+		for i := range 40 {
+			evs = append(evs, ev(day.Add(3*time.Hour+time.Duration(i)*2*time.Second), "db1", "exporter",
+				fmt.Sprintf("wrote batch %d to the archive", i), "data.transfer"))
+		}
+		return evs
+	}
+	perDay := map[int]int{}
+	for day := range 4 {
+		at := monday.AddDate(0, 0, day)
+		evs := history(at, 1, uint64(20+day))
+		if day >= 1 {
+			evs = append(evs, export(at)...)
+		}
+		sortByTime(evs)
+		for i := 0; i < len(evs); i += 500 {
+			for _, e := range d.Process(evs[i:min(i+500, len(evs))]) {
+				for _, dv := range e.Deviations {
+					if dv.Kind == KindRateHigh && e.App == "exporter" {
+						perDay[day]++
+					}
+				}
+			}
+		}
+	}
+	if perDay[1] != 1 || perDay[2] != 0 || perDay[3] != 0 {
+		t.Errorf("rate_high for the nightly export by day: %v, want the first night only", perDay)
+	}
+	// One at the end of the warm-up and one a day after (the last day's
+	// lines run a moment past its midnight).
+	if s := d.Status(); s.Refreshes < 3 {
+		t.Errorf("%d baselines after three days past a one-day warm-up, want one a day: %+v", s.Refreshes, s)
+	}
+}
+
 // TestHostMissingFromTheRun: once most of the baseline's hosts log in a
 // run, whatever its sources are called (today's files, not the history's),
 // a host of the baseline that never turns up goes silent; a run over one

@@ -77,6 +77,43 @@ func BenchmarkDetect(b *testing.B) {
 	b.ReportMetric(float64(findings), "findings")
 }
 
+// BenchmarkDetectLearning is BenchmarkDetect for the console without a
+// baseline file: past its warm-up the Detector also goes on learning every
+// event, so each costs mining twice.
+//
+//	go test ./baseline -run '^$' -bench DetectLearning -cpu 1 -count 3
+func BenchmarkDetectLearning(b *testing.B) {
+	const n = 600_000
+	evs := busyEvents(b, n)
+	half := evs[n/2-1].Time.Sub(evs[0].Time)
+	batch := make([]event.Event, 0, 1024)
+	var d *Detector
+	warm := func() {
+		d = NewDetector(Options{Warmup: half, Location: time.UTC})
+		for i := 0; i < n/2; i += 1024 {
+			batch = append(batch[:0], evs[i:min(i+1024, n/2)]...)
+			d.Process(batch)
+		}
+	}
+	live := evs[n/2:]
+	var elapsed time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		warm()
+		if d.Status().Learning {
+			b.Fatal("still warming up")
+		}
+		start := time.Now()
+		b.StartTimer()
+		for i := 0; i < len(live); i += 1024 {
+			batch = append(batch[:0], live[i:min(i+1024, len(live))]...)
+			d.Process(batch)
+		}
+		elapsed += time.Since(start)
+	}
+	b.ReportMetric(float64(len(live))*float64(b.N)/elapsed.Seconds(), "events/s")
+}
+
 // BenchmarkLearn measures the Learner alone (mining included) on one core.
 //
 //	go test ./baseline -run '^$' -bench 'Learn$' -cpu 1 -count 3

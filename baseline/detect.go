@@ -103,8 +103,11 @@ type Options struct {
 	// no Baseline (a Baseline names its own); nil means time.Local.
 	Location *time.Location
 	// Warmup is how much event time to learn from without a Baseline
-	// (default 24h).
-	Warmup time.Duration
+	// (default 24h). After it the Detector goes on learning, and detects
+	// against all it has learnt, refreshed every Refresh of event time
+	// (default 24h): a new nightly job is news the first night, not every
+	// night.
+	Warmup, Refresh time.Duration
 	// SkewLimit is how far a live event's time may be from its arrival
 	// before it counts towards clock_skew (default 5 minutes).
 	SkewLimit time.Duration
@@ -116,8 +119,11 @@ type Status struct {
 	// Learned is the event time learnt so far and Warmup the target.
 	Learning        bool
 	Learned, Warmup time.Duration
-	// Findings counts the findings made.
-	Findings uint64
+	// Findings counts the findings made. Refreshes counts the baselines
+	// taken from what the Detector goes on learning after a warm-up (the
+	// first is the end of the warm-up).
+	Findings  uint64
+	Refreshes int64
 }
 
 func (s Status) String() string {
@@ -171,6 +177,10 @@ type Detector struct {
 
 	findings atomic.Uint64
 	learned  atomic.Int64
+	// refreshes counts the baselines loaded from the Learner after the
+	// warm-up; nextRefresh is the event time of the next.
+	refreshes   atomic.Int64
+	nextRefresh int64
 }
 
 type hostDet struct {
@@ -287,6 +297,9 @@ func NewDetector(opts Options) *Detector {
 	if opts.Warmup <= 0 {
 		opts.Warmup = 24 * time.Hour
 	}
+	if opts.Refresh <= 0 {
+		opts.Refresh = 24 * time.Hour
+	}
 	if opts.SkewLimit <= 0 {
 		opts.SkewLimit = 5 * time.Minute
 	}
@@ -310,7 +323,6 @@ func (d *Detector) load(b *Baseline) {
 		loc = d.opts.Location
 	}
 	d.b = b
-	d.learner = nil
 	d.clk = newClock(loc)
 	d.miner = template.New(template.Options{FreezeSeeded: true})
 	// Seeded in a fixed order, so ties between templates resolve alike in
@@ -350,6 +362,7 @@ func (d *Detector) Status() Status {
 		s.Learned = time.Duration(l) * time.Second
 		s.Warmup = d.opts.Warmup
 	}
+	s.Refreshes = d.refreshes.Load()
 	return s
 }
 
@@ -397,17 +410,48 @@ func (d *Detector) event(e *event.Event) {
 	if !learnable(e) {
 		return
 	}
-	if d.learner != nil {
+	if d.b == nil {
 		d.learner.Add(e)
 		start, end := d.learner.Span()
 		span := end.Sub(start)
 		d.learned.Store(int64(span / time.Second))
 		if span >= d.opts.Warmup {
-			d.load(d.learner.Finish())
+			d.refresh(end.Unix())
 			d.learned.Store(-1)
 		}
 		return
 	}
+	d.detect(e)
+	if d.learner != nil {
+		// Learnt after it is judged, and with the Detector's template
+		// kept: the Learner mines with its own miner.
+		tpl := e.Template
+		d.learner.Add(e)
+		e.Template = tpl
+		if t := e.Time.Unix(); t >= d.nextRefresh {
+			d.refresh(t)
+		}
+	}
+}
+
+// refresh starts detecting against what the Learner has learnt by event
+// time now. A snapshot that fails keeps the baseline detected against.
+func (d *Detector) refresh(now int64) {
+	d.nextRefresh = now + int64(d.opts.Refresh/time.Second)
+	b, err := d.learner.Snapshot()
+	if err != nil {
+		return
+	}
+	d.load(b)
+	d.refreshes.Add(1)
+	if d.now != 0 {
+		d.clk.hourOf(d.now)
+		d.openHour, d.openHow = d.clk.start, d.clk.how
+	}
+}
+
+// detect judges one event against the baseline.
+func (d *Detector) detect(e *event.Event) {
 	t := e.Time.Unix()
 	if !e.Arrival.IsZero() {
 		d.live = true

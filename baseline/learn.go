@@ -1,6 +1,7 @@
 package baseline
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"time"
@@ -431,6 +432,48 @@ func (l *Learner) Finish() *Baseline {
 		}
 	}
 	return b
+}
+
+// Snapshot returns a Baseline of what the Learner has learnt so far, for
+// detecting against while it goes on learning: the hour still being
+// counted, and the quiet since each host's last event, are left out. The
+// Learner stays usable.
+func (l *Learner) Snapshot() (*Baseline, error) {
+	b := l.b
+	// A key's hour is folded into its series when the key's next event
+	// comes, which for a nightly job is a day later: the hours that have
+	// ended are folded now.
+	l.clk.hourOf(b.End.Unix())
+	current := l.clk.start
+	ended := func(c *counter) {
+		if c.n > 0 && c.hourStart < current {
+			c.flush()
+		}
+	}
+	for _, hl := range l.hosts {
+		ended(&hl.total)
+		for _, c := range hl.cats {
+			ended(c)
+		}
+		for id, c := range hl.tpls {
+			ended(c)
+			hl.h.Templates[id] = c.s
+		}
+	}
+	b.Templates = make(map[string]*Template, len(b.Templates))
+	for _, app := range l.miner.Apps() {
+		for _, t := range l.miner.Templates(app) {
+			b.Templates[t.ID] = &Template{App: t.App, Text: t.Text, Count: t.Count}
+		}
+	}
+	b.Created = time.Now().UTC()
+	// The file format is the deep copy: what the Learner goes on changing
+	// is not shared with the copy.
+	var buf bytes.Buffer
+	if err := Write(&buf, b); err != nil {
+		return nil, err
+	}
+	return Read(&buf)
 }
 
 // CommandKey is what a privileged command is remembered by: its program,
