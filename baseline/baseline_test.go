@@ -916,6 +916,23 @@ func TestKeepsLearningAfterWarmUp(t *testing.T) {
 	}
 }
 
+func TestWarmUpStatus(t *testing.T) {
+	for _, tt := range []struct {
+		learned time.Duration
+		want    string
+	}{
+		{0, "baseline: warming up, 1d left"},
+		{90 * time.Minute, "baseline: warming up, 22h30m left"},
+		{24*time.Hour - 30*time.Second, "baseline: warming up, 1m left"},
+		{24*time.Hour - 61*time.Second, "baseline: warming up, 2m left"},
+	} {
+		s := Status{Learning: true, Learned: tt.learned, Warmup: 24 * time.Hour}
+		if got := s.String(); got != tt.want {
+			t.Errorf("learned %v: %q, want %q", tt.learned, got, tt.want)
+		}
+	}
+}
+
 // TestHostMissingFromTheRun: once most of the baseline's hosts log in a
 // run, whatever its sources are called (today's files, not the history's),
 // a host of the baseline that never turns up goes silent; a run over one

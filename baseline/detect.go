@@ -128,7 +128,8 @@ type Status struct {
 
 func (s Status) String() string {
 	if s.Learning {
-		left := (s.Warmup - s.Learned).Round(time.Minute)
+		// Rounded up: "0s left" would say it is done.
+		left := max((s.Warmup - s.Learned + time.Minute - 1).Truncate(time.Minute), time.Minute)
 		return "baseline: warming up, " + human.Duration(left) + " left"
 	}
 	if s.Findings == 1 {
