@@ -26,7 +26,7 @@ func addUIFlags(cmd *cobra.Command, c *Config) {
 	f := cmd.Flags()
 	f.StringVar(&c.Theme, "theme", "", "colour theme: "+joinNames(themes.Names())+" (default: the config file's, else auto)")
 	f.StringVar(&c.ConfigFile, "config", "", "config file (default $XDG_CONFIG_HOME/vigil/config.yaml)")
-	f.DurationVar(&c.Warmup, "warmup", 24*time.Hour, "without --baseline, learn from this much event time before flagging deviations (0: no baseline)")
+	f.DurationVar(&c.Warmup, "warmup", 24*time.Hour, "without --baseline, learn from this much event time before flagging deviations, then go on learning (0: no baseline)")
 }
 
 func joinNames(ns []string) string {
