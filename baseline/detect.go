@@ -932,15 +932,8 @@ func (d *Detector) values(e *event.Event, hd *hostDet, t int64, how int) {
 // which the user was never active (oddBand hours either side count: people
 // start early and stay late), or at a weekend when the user never was.
 func (d *Detector) outOfHours(e *event.Event, hd *hostDet, name string, active *[HoursPerWeek]uint16, t int64, how int, login bool) {
-	var total, band, weekend uint32
-	var byHod [24]uint32
-	for h, n := range active {
-		total += uint32(n)
-		byHod[h%24] += uint32(n)
-		if dayType(h) == 1 {
-			weekend += uint32(n)
-		}
-	}
+	byHod, total, weekend := dayProfile(active)
+	var band uint32
 	if total < minActive {
 		return
 	}
@@ -1022,6 +1015,19 @@ func sum(a *[HoursPerWeek]uint16) (n uint32) {
 		n += uint32(v)
 	}
 	return n
+}
+
+// dayProfile folds a user's activity by hour of the week into hours of
+// the day, with the total and how much of it came at weekends.
+func dayProfile(active *[HoursPerWeek]uint16) (byHod [24]uint32, total, weekend uint32) {
+	for h, n := range active {
+		total += uint32(n)
+		byHod[h%24] += uint32(n)
+		if dayType(h) == 1 {
+			weekend += uint32(n)
+		}
+	}
+	return byHod, total, weekend
 }
 
 // settledAddrs reports whether a user's addresses have stopped growing:

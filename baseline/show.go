@@ -183,14 +183,7 @@ func longestQuiet(q *Quiet, dt int) time.Duration {
 
 // when says when a user was active: "active 08:00–17:59, weekdays only".
 func when(active *[HoursPerWeek]uint16) string {
-	var byHod [24]uint32
-	var weekend uint32
-	for h, n := range active {
-		byHod[h%24] += uint32(n)
-		if dayType(h) == 1 {
-			weekend += uint32(n)
-		}
-	}
+	byHod, _, weekend := dayProfile(active)
 	w := "active " + activeHours(byHod)
 	if weekend == 0 {
 		w += ", weekdays only"
