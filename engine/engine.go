@@ -369,6 +369,14 @@ func (p *Pipeline) decodeBatch(dec *decode.Decoder, b *sources.Batch, cache *rul
 		ref = now
 	}
 	window := !p.opts.Window.IsZero()
+	// Counted here and added once: every worker adding to one counter per
+	// event would fight over it when a window leaves out a whole backlog.
+	var outside int64
+	defer func() {
+		if outside > 0 {
+			p.outside.Add(outside)
+		}
+	}()
 	for i := range b.Lines {
 		// The decoder overwrites the whole event, so a recycled slot needs
 		// no clearing first (but see spare below).
@@ -398,7 +406,7 @@ func (p *Pipeline) decodeBatch(dec *decode.Decoder, b *sources.Batch, cache *rul
 		}
 		if window && !p.opts.Window.Match(e) {
 			evs = evs[:len(evs)-1]
-			p.outside.Add(1)
+			outside++
 			continue
 		}
 		switch {
