@@ -902,7 +902,7 @@ func (d *Detector) values(e *event.Event, hd *hostDet, t int64, how int) {
 		if !ok {
 			_, ok = u.Addrs[ip]
 		}
-		if !ok && d.settledAddrs(addrs) && !nearKnown(ip, u.Addrs) && d.once("addr\x00"+name+"\x00"+ip) {
+		if !ok && d.stable(addrs, network) && !nearKnown(ip, u.Addrs) && d.once("addr\x00"+name+"\x00"+ip) {
 			d.add(e, event.Deviation{
 				Kind: KindNewValue, Key: "addr:" + name + "@" + ip,
 				Expected: addrList(addrs), Observed: ip, Score: 1,
@@ -912,7 +912,7 @@ func (d *Detector) values(e *event.Event, hd *hostDet, t int64, how int) {
 	}
 	if cmd := e.Fields["command"]; priv && cmd != "" && len(u.Sudo) < DefaultCaps.SudoPerUser {
 		ck := CommandKey(cmd)
-		if _, ok := u.Sudo[ck]; !ok && settled(u.Sudo) && d.recent(u.Sudo, func(k string) string { return k }) < maxRecent &&
+		if _, ok := u.Sudo[ck]; !ok && d.stable(u.Sudo, nil) &&
 			d.once("sudo\x00"+name+"\x00"+ck) {
 			d.add(e, event.Deviation{
 				Kind: KindNewValue, Key: "sudo:" + name + ":" + ck,
@@ -1030,21 +1030,25 @@ func dayProfile(active *[HoursPerWeek]uint16) (byHod [24]uint32, total, weekend 
 	return byHod, total, weekend
 }
 
-// settledAddrs reports whether a user's addresses have stopped growing:
-// settled by sightings, and fewer than maxRecent networks (/24, /64) new
+// stable reports whether a user's set of values (addresses, commands) has
+// stopped growing: settled by sightings, and fewer than maxRecent groups
+// of values (networks for addresses, by group; nil means each value) new
 // in the second half of the history. A phone's mail client logs in many
 // times from each new address, so sightings alone call a set settled that
 // gains a network a day.
-func (d *Detector) settledAddrs(m map[string]Seen) bool {
-	return settled(m) && d.recent(m, network) < maxRecent
+func (d *Detector) stable(m map[string]Seen, group func(string) string) bool {
+	return settled(m) && d.recent(m, group) < maxRecent
 }
 
-// recent counts the groups of values in m (by group) first seen in the
-// second half of the history.
+// recent counts the groups of values in m (by group; nil means each value)
+// first seen in the second half of the history.
 func (d *Detector) recent(m map[string]Seen, group func(string) string) int {
 	first := make(map[string]int64, len(m))
 	for v, s := range m {
-		g := group(v)
+		g := v
+		if group != nil {
+			g = group(v)
+		}
 		if f, ok := first[g]; !ok || s.First < f {
 			first[g] = s.First
 		}
